@@ -1,0 +1,103 @@
+"""Articles as Markdown with YAML front matter: parse with line numbers, render stably.
+
+The layout matches what pelican-yaml-metadata reads: a first line ``---``, the
+YAML mapping, a line ``---``, then the Markdown body.
+"""
+
+import dataclasses
+import datetime
+import re
+
+import yaml
+
+from .errors import FrontMatterError
+
+# The order keys are written in; GitHub shows them as a table in this order.
+FIELD_ORDER = (
+    "title",
+    "date",
+    "modified",
+    "category",
+    "tags",
+    "summary",
+    "source",
+    "source_url",
+    "slug",
+    "authors",
+)
+
+_HEADER_RE = re.compile(
+    r"\A(?P<lead>\s*)^---[ \t]*$\n(?P<yaml>.*?)^(?:---|\.\.\.)[ \t]*$\n?(?P<body>.*)\Z",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Article:
+    """A parsed article file: metadata, Markdown body and where each key stands."""
+
+    meta: dict
+    body: str
+    key_lines: dict  # key -> 1-based line number in the file
+    body_line: int  # 1-based line number where the body starts
+
+
+def parse(text, path=None):
+    """Parse an article's text; raise FrontMatterError naming the line on failure."""
+    match = _HEADER_RE.match(text)
+    if not match:
+        raise FrontMatterError(
+            "no YAML front matter: the file must start with a line '---', "
+            "the metadata, and a closing line '---'",
+            path=path,
+            line=1,
+        )
+    yaml_first_line = match.group("lead").count("\n") + 2
+    yaml_text = match.group("yaml")
+    try:
+        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+        meta = yaml.safe_load(yaml_text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = yaml_first_line + mark.line if mark is not None else yaml_first_line
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise FrontMatterError(f"invalid YAML front matter: {problem}", path=path, line=line) from None
+    if not isinstance(meta, dict):
+        raise FrontMatterError(
+            "front matter must be a mapping of 'key: value' lines",
+            path=path,
+            line=yaml_first_line,
+        )
+    key_lines = {}
+    for key_node, _value in node.value:
+        key_lines[str(key_node.value)] = yaml_first_line + key_node.start_mark.line
+    body_line = yaml_first_line + yaml_text.count("\n") + 1
+    return Article(meta=meta, body=match.group("body"), key_lines=key_lines, body_line=body_line)
+
+
+def _scalar(value):
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat(sep=" ") if isinstance(value, datetime.datetime) else value.isoformat()
+    dumped = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**9)
+    return dumped.removesuffix("\n...\n").rstrip("\n")
+
+
+def render(meta, body):
+    """Render metadata and a Markdown body as an article file.
+
+    Known keys come first in FIELD_ORDER, others after in sorted order; empty
+    values are left out. Lists are written one item per line.
+    """
+    keys = [k for k in FIELD_ORDER if k in meta] + sorted(k for k in meta if k not in FIELD_ORDER)
+    lines = ["---"]
+    for key in keys:
+        value = meta[key]
+        if value is None or value == "" or value == []:
+            continue
+        if isinstance(value, (list, tuple)):
+            lines.append(f"{key}:")
+            lines.extend(f"  - {_scalar(item)}" for item in value)
+        else:
+            lines.append(f"{key}: {_scalar(value)}")
+    lines.append("---")
+    return "\n".join(lines) + "\n\n" + body.strip("\n") + "\n"

@@ -1,0 +1,39 @@
+"""Read the archive's configuration from ``pelicanconf.py``.
+
+The command line uses the same settings as the site build so that the topic
+taxonomy (``ARCHIVE_TOPICS``) and the content folder are defined once.
+"""
+
+import os
+
+from .errors import SettingsError
+
+DEFAULT_SETTINGS_FILE = "pelicanconf.py"
+
+
+def load_settings(path=DEFAULT_SETTINGS_FILE):
+    """Return Pelican's settings dict for ``path``, with ``PATH`` made absolute.
+
+    Raises SettingsError when the file is missing or defines no topics.
+    """
+    from pelican.settings import read_settings
+
+    if not os.path.isfile(path):
+        raise SettingsError(
+            "settings file not found (run from the archive's folder or pass --settings)",
+            path=path,
+        )
+    settings = read_settings(path)
+    topics = settings.get("ARCHIVE_TOPICS")
+    if not isinstance(topics, dict) or not topics:
+        raise SettingsError(
+            "ARCHIVE_TOPICS must be a dict of topic name -> one-line description",
+            path=path,
+        )
+    return settings
+
+
+def articles_dir(settings):
+    """The folder new articles are written to: the first of ARTICLE_PATHS."""
+    article_paths = settings.get("ARTICLE_PATHS") or [""]
+    return os.path.join(settings["PATH"], article_paths[0])

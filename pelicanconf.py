@@ -1,0 +1,139 @@
+"""Pelican settings for the Archivist news archive.
+
+This file is the single source of configuration: the site build, the plugins
+and the `archivist` command line (importer, checker) all read it.
+`publishconf.py` starts from it and changes only what production needs.
+"""
+
+AUTHOR = "Archivist contributors"
+SITENAME = "Archivist"
+SITESUBTITLE = "A curated, searchable news archive"
+SITEURL = ""
+# Every link is relative and names a file, so that the same build works at a
+# domain root, under a subpath (GitHub project pages) and opened from disk.
+RELATIVE_URLS = True
+
+PATH = "content"
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = []
+OUTPUT_PATH = "output"
+THEME = "theme"
+
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+DEFAULT_PAGINATION = 20
+# Directory-style pagination: page N of a list lives in its own folder, so a
+# tag "topic-2" (page 2 of "topic") can never collide with a tag "topic-22".
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/index.html", "{base_name}/page/{number}/index.html"),
+)
+
+# The topic taxonomy: topic name -> one-line description. The build refuses an
+# article whose category is not listed here; the importer files articles by
+# similarity to these descriptions and to articles already under each topic.
+ARCHIVE_TOPICS = {
+    "World": "International affairs, diplomacy, foreign ministries, wars, ceasefires and relations between countries.",
+    "Politics": "Government, parliaments, elections, parties, laws, public policy and officials at home.",
+    "Business": "Companies, markets, shares, deals, trade, investment, industry and the economy.",
+    "Technology": "Telecommunications, the internet, computing, software, satellites, gadgets and technology firms.",
+    "Science": "Scientific research, space exploration, astronomy, physics, climate and the natural world.",
+    "Health": "Public health, medicine, diseases, hospitals, health authorities and outbreaks.",
+    "Society": "Everyday life, communities, education, crime, rumours, social media and the law in society.",
+    "Culture": "Film, music, television, books, the arts, celebrities, awards and entertainment.",
+    "Sport": "Football, athletics, tennis, rugby, cricket, the Olympics and other sports competitions.",
+}
+
+# URLs: articles under their publication month, next to that month's archive.
+ARTICLE_URL = "{date:%Y}/{date:%m}/{slug}.html"
+ARTICLE_SAVE_AS = ARTICLE_URL
+PAGE_URL = "{slug}.html"
+PAGE_SAVE_AS = PAGE_URL
+CATEGORY_URL = "topics/{slug}/index.html"
+CATEGORY_SAVE_AS = CATEGORY_URL
+CATEGORIES_URL = "topics/index.html"
+CATEGORIES_SAVE_AS = CATEGORIES_URL
+TAG_URL = "tags/{slug}/index.html"
+TAG_SAVE_AS = TAG_URL
+TAGS_URL = "tags/index.html"
+TAGS_SAVE_AS = TAGS_URL
+ARCHIVES_URL = "archives/index.html"
+ARCHIVES_SAVE_AS = ARCHIVES_URL
+YEAR_ARCHIVE_URL = "{date:%Y}/index.html"
+YEAR_ARCHIVE_SAVE_AS = YEAR_ARCHIVE_URL
+MONTH_ARCHIVE_URL = "{date:%Y}/{date:%m}/index.html"
+MONTH_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_URL
+DAY_ARCHIVE_SAVE_AS = ""
+# Authors are shown on articles but get no pages of their own.
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+# Lists of the archive: home, topics, tags and the period archives paginate.
+PAGINATED_TEMPLATES = {
+    "index": None,
+    "tag": None,
+    "category": None,
+    "period_archives": None,
+}
+DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "search", "notfound"]
+SEARCH_SAVE_AS = "search.html"
+SEARCH_URL = SEARCH_SAVE_AS
+# GitHub Pages serves 404.html for any missing path.
+NOTFOUND_SAVE_AS = "404.html"
+
+# Feeds: Atom only, summaries only, capped. Full text for every tag was
+# measured at 137 MB for 10,000 articles.
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+CATEGORY_FEED_ATOM = "feeds/topics/{slug}.atom.xml"
+FEED_ALL_RSS = None
+CATEGORY_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TAG_FEED_ATOM = None
+TAG_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+FEED_MAX_ITEMS = 50
+RSS_FEED_SUMMARY_ONLY = True
+
+SUMMARY_MAX_LENGTH = 60
+SLUGIFY_SOURCE = "title"
+SLUG_REGEX_SUBSTITUTIONS = [
+    (r"[^\w\s-]", ""),
+    (r"(?u)\A\s*", ""),
+    (r"(?u)\s*\Z", ""),
+    (r"[-\s]+", "-"),
+]
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.codehilite": {"css_class": "highlight"},
+    },
+    "output_format": "html5",
+}
+
+# Deterministic output: the same content gives byte-identical files.
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CACHE_PATH = ".cache/pelican"
+CHECK_MODIFIED_METHOD = "md5"
+CONTENT_CACHING_LAYER = "reader"
+DELETE_OUTPUT_DIRECTORY = False
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = [
+    "pelican.plugins.yaml_metadata",
+    "pelican.plugins.sitemap",
+]
+
+SITEMAP = {"format": "xml"}
+
+# Theme settings.
+ARCHIVE_SOURCE_REPOSITORY = ""
+RELATED_ARTICLES_MAX = 5
+HOME_TOPIC_COUNTS = True

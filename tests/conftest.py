@@ -1,0 +1,114 @@
+"""Shared test helpers: real Pelican builds and a real headless Chromium."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+def build_site(output, content=None, settings="pelicanconf.py", check=True, **extra):
+    """Build the archive with the real `pelican` command; return the CompletedProcess.
+
+    ``content`` defaults to the repository's content/; ``extra`` are settings
+    overrides passed as JSON (e.g. SITEURL="https://example.org/archive").
+    Each build gets its own cache folder unless CACHE_PATH is given.
+    """
+    output = Path(output)
+    extra.setdefault("CACHE_PATH", str(output.parent / f".cache-{output.name}"))
+    cmd = [
+        sys.executable, "-m", "pelican",
+        str(content or ROOT / "content"),
+        "-o", str(output),
+        "-s", str(ROOT / settings),
+        "--fatal", "errors",
+    ]
+    for key, value in extra.items():
+        cmd += ["-e", f"{key}={json.dumps(value)}"]
+    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    if check and result.returncode != 0:
+        raise AssertionError(f"pelican failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The real archive (content/) built once per test session, for reading from disk."""
+    output = tmp_path_factory.mktemp("site") / "output"
+    build_site(output)
+    return output
+
+
+def copy_content(tmp_path, source=None):
+    """A writable copy of an archive's content folder (default: the real one)."""
+    target = Path(tmp_path) / "content"
+    shutil.copytree(source or ROOT / "content", target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright; skips without it, except in CI."""
+    if not os.path.exists(CHROMIUM):
+        reason = f"headless Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true requires browser tests: {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class WatchedPage:
+    """A page that records console errors, page errors and requests leaving the machine."""
+
+    LOCAL_SCHEMES = {"file", "data", "blob", "about", "chrome-error"}
+    LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+    def __init__(self, page):
+        self.page = page
+        self.console_errors = []
+        self.network_requests = []
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda exc: self.console_errors.append(f"pageerror: {exc}"))
+        page.on("request", self._on_request)
+
+    def _on_console(self, message):
+        if message.type == "error":
+            self.console_errors.append(message.text)
+
+    def _on_request(self, request):
+        url = urlparse(request.url)
+        if url.scheme in self.LOCAL_SCHEMES or url.hostname in self.LOCAL_HOSTS:
+            return
+        self.network_requests.append(request.url)
+
+    def __getattr__(self, name):
+        return getattr(self.page, name)
+
+
+@pytest.fixture
+def watched_page(browser):
+    """A fresh page in a fresh context; assert on .console_errors and .network_requests."""
+    context = browser.new_context()
+    page = WatchedPage(context.new_page())
+    yield page
+    context.close()
