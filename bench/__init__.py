@@ -1,0 +1,1 @@
+"""Benchmarks: run by `make bench`, `make bench-import` and `make bench-search`."""
