@@ -1,10 +1,14 @@
 """Shared test helpers: real Pelican builds and a real headless Chromium."""
 
+import contextlib
+import functools
+import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -22,11 +26,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-def build_site(output, content=None, settings="pelicanconf.py", check=True, **extra):
+def build_site(output, content=None, settings="pelicanconf.py", check=True, env=None, **extra):
     """Build the archive with the real `pelican` command; return the CompletedProcess.
 
     ``content`` defaults to the repository's content/; ``extra`` are settings
-    overrides passed as JSON (e.g. SITEURL="https://example.org/archive").
+    overrides passed as JSON (e.g. SITEURL="https://example.org/archive");
+    ``env`` adds environment variables (publishconf.py reads SITEURL from it).
     Each build gets its own cache folder unless CACHE_PATH is given.
     """
     output = Path(output)
@@ -40,7 +45,9 @@ def build_site(output, content=None, settings="pelicanconf.py", check=True, **ex
     ]
     for key, value in extra.items():
         cmd += ["-e", f"{key}={json.dumps(value)}"]
-    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        cmd, cwd=ROOT, capture_output=True, text=True, env={**os.environ, **(env or {})}
+    )
     if check and result.returncode != 0:
         raise AssertionError(f"pelican failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result
@@ -75,6 +82,35 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@contextlib.contextmanager
+def serve_directory(directory, prefix="news-archive"):
+    """Serve ``directory`` over HTTP on loopback under ``/<prefix>/``; yield the base URL.
+
+    Anything outside the prefix is a 404, as on a GitHub project site.
+    """
+    directory = Path(directory)
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def translate_path(self, path):
+            path = urlparse(path).path
+            if not path.startswith(f"/{prefix}/"):
+                return str(directory / "\0missing")
+            return super().translate_path(path[len(prefix) + 1:])
+
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Handler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/{prefix}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 class WatchedPage:
