@@ -96,7 +96,7 @@ def serve_directory(directory, prefix="news-archive"):
         def translate_path(self, path):
             path = urlparse(path).path
             if not path.startswith(f"/{prefix}/"):
-                return str(directory / "\0missing")
+                return str(directory / ".outside-prefix" / "missing")
             return super().translate_path(path[len(prefix) + 1:])
 
         def log_message(self, *args):
