@@ -1,0 +1,210 @@
+"""The archive site: every article, topic, tag and period page exists and lists the right articles.
+
+Both a small made-up archive (tests/fixtures/archive) and the real content/ are
+built with the real `pelican` command; expectations are derived from the
+articles' front matter, not written down by hand.
+"""
+
+import collections
+import html.parser
+import posixpath
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from pelican.utils import slugify
+
+from archivist import frontmatter
+from archivist.settings import load_settings
+
+from .conftest import ROOT, build_site
+
+FIXTURE_ARCHIVE = ROOT / "tests" / "fixtures" / "archive"
+SETTINGS = load_settings(str(ROOT / "pelicanconf.py"))
+
+
+def load_articles(content):
+    """The published articles of a content folder, with the URLs the site must give them."""
+    articles = []
+    for path in sorted(Path(content, "articles").rglob("*.md")):
+        meta = frontmatter.parse(path.read_text(encoding="utf-8"), path).meta
+        date = meta["date"]
+        articles.append(
+            {
+                "title": meta["title"],
+                "date": date,
+                "topic": slugify(meta["category"], regex_subs=SETTINGS["CATEGORY_REGEX_SUBSTITUTIONS"]),
+                "tags": {slugify(t, regex_subs=SETTINGS["TAG_REGEX_SUBSTITUTIONS"]) for t in meta["tags"]},
+                "url": SETTINGS["ARTICLE_URL"].format(date=date, slug=meta["slug"]),
+            }
+        )
+    return articles
+
+
+class LinkCollector(html.parser.HTMLParser):
+    """Collect the hrefs inside <main>, and the <title>."""
+
+    def __init__(self):
+        super().__init__()
+        self.in_main = 0
+        self.hrefs = []
+        self.title = ""
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "main":
+            self.in_main += 1
+        elif tag == "a" and self.in_main and dict(attrs).get("href"):
+            self.hrefs.append(dict(attrs)["href"])
+        elif tag == "title":
+            self._in_title = True
+
+    def handle_endtag(self, tag):
+        if tag == "main":
+            self.in_main -= 1
+        elif tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+
+
+def parse_page(site, page):
+    collector = LinkCollector()
+    collector.feed((site / page).read_text(encoding="utf-8"))
+    return collector
+
+
+def listed_articles(site, page, article_urls):
+    """Article URLs linked from <main> of ``page`` and of its later pages (pagination)."""
+    list_root = posixpath.dirname(page)
+    later_pages = f"{list_root}/page/" if list_root else "page/"
+    found = set()
+    pending, seen = [page], set()
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        base = posixpath.dirname(current)
+        for href in parse_page(site, current).hrefs:
+            if "://" in href or href.startswith(("#", "mailto:")):
+                continue
+            target = posixpath.normpath(posixpath.join(base, href.split("#")[0]))
+            if target in article_urls:
+                found.add(target)
+            elif target.startswith(later_pages) and target.endswith("/index.html"):
+                pending.append(target)
+    return found
+
+
+@pytest.fixture(scope="module", params=["fixture", "content"])
+def archive(request, tmp_path_factory):
+    """(built site, its articles) for the made-up fixture archive and for the real content/."""
+    content = FIXTURE_ARCHIVE if request.param == "fixture" else ROOT / "content"
+    output = tmp_path_factory.mktemp(f"site-{request.param}") / "output"
+    build_site(output, content=content)
+    return output, load_articles(content)
+
+
+def test_archive_has_articles(archive):
+    _, articles = archive
+    assert len(articles) >= 5
+
+
+def test_every_article_has_its_page(archive):
+    site, articles = archive
+    for article in articles:
+        page = site / article["url"]
+        assert page.is_file(), f"missing article page {article['url']}"
+        assert article["title"] in parse_page(site, article["url"]).title.replace("&amp;", "&")
+
+
+def test_home_lists_the_latest_articles(archive):
+    site, articles = archive
+    urls = {a["url"] for a in articles}
+    assert listed_articles(site, "index.html", urls) == urls
+
+
+def test_each_topic_page_lists_exactly_its_articles(archive):
+    site, articles = archive
+    urls = {a["url"] for a in articles}
+    by_topic = collections.defaultdict(set)
+    for article in articles:
+        by_topic[article["topic"]].add(article["url"])
+    for topic, expected in by_topic.items():
+        page = SETTINGS["CATEGORY_SAVE_AS"].format(slug=topic)
+        assert listed_articles(site, page, urls) == expected, page
+    assert {
+        posixpath.normpath(posixpath.join("topics", h))
+        for h in parse_page(site, "topics/index.html").hrefs
+    } >= {SETTINGS["CATEGORY_SAVE_AS"].format(slug=t) for t in by_topic}
+
+
+def test_each_tag_page_lists_exactly_its_articles(archive):
+    site, articles = archive
+    urls = {a["url"] for a in articles}
+    by_tag = collections.defaultdict(set)
+    for article in articles:
+        for tag in article["tags"]:
+            by_tag[tag].add(article["url"])
+    for tag, expected in by_tag.items():
+        page = SETTINGS["TAG_SAVE_AS"].format(slug=tag)
+        assert listed_articles(site, page, urls) == expected, page
+    assert {
+        posixpath.normpath(posixpath.join("tags", h)) for h in parse_page(site, "tags/index.html").hrefs
+    } >= {SETTINGS["TAG_SAVE_AS"].format(slug=t) for t in by_tag}
+
+
+def test_each_year_and_month_page_lists_exactly_its_articles(archive):
+    site, articles = archive
+    urls = {a["url"] for a in articles}
+    by_month = collections.defaultdict(set)
+    by_year = collections.defaultdict(set)
+    for article in articles:
+        by_month[article["date"].strftime("%Y/%m")].add(article["url"])
+        by_year[article["date"].strftime("%Y")].add(article["url"])
+    for month, expected in by_month.items():
+        assert listed_articles(site, f"{month}/index.html", urls) == expected, month
+    for year, expected in by_year.items():
+        assert listed_articles(site, f"{year}/index.html", urls) == expected, year
+    assert listed_articles(site, "archives/index.html", urls) == urls
+
+
+def test_feeds_sitemap_and_robots(archive):
+    site, articles = archive
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(site / "feeds" / "all.atom.xml").getroot()
+    entries = feed.findall(f"{atom}entry")
+    assert len(entries) == min(len(articles), SETTINGS["FEED_MAX_ITEMS"])
+    for entry in entries:
+        # Summary-only feeds: no full text.
+        assert entry.find(f"{atom}content") is None
+        assert entry.find(f"{atom}summary") is not None
+    for topic in {a["topic"] for a in articles}:
+        assert (site / "feeds" / "topics" / f"{topic}.atom.xml").is_file()
+    assert not (site / "feeds" / "tags").exists(), "no per-tag feeds (size)"
+    sitemap = ET.parse(site / "sitemap.xml").getroot()
+    locations = {loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+    for article in articles:
+        assert any(loc.endswith(article["url"]) for loc in locations), article["url"]
+    assert (site / "robots.txt").is_file()
+    assert (site / "404.html").is_file()
+    assert (site / "about.html").is_file()
+
+
+def test_publish_build_uses_the_subpath_everywhere(tmp_path):
+    """`SITEURL=https://USER.github.io/REPO make publish`: links, feeds and sitemap carry the subpath."""
+    siteurl = "https://example.org/news-archive"
+    output = tmp_path / "output"
+    build_site(output, content=FIXTURE_ARCHIVE, settings="publishconf.py", env={"SITEURL": siteurl})
+    articles = load_articles(FIXTURE_ARCHIVE)
+    home = parse_page(output, "index.html")
+    for article in articles:
+        assert f"{siteurl}/{article['url']}" in home.hrefs
+    feed = (output / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
+    assert f'href="{siteurl}/{articles[0]["url"]}"' in feed
+    sitemap = (output / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{siteurl}/{articles[0]['url']}</loc>" in sitemap
+    assert f"Sitemap: {siteurl}/sitemap.xml" in (output / "robots.txt").read_text(encoding="utf-8")
