@@ -129,11 +129,14 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "pelican.plugins.yaml_metadata",
     "pelican.plugins.sitemap",
+    "archive_site",
 ]
 
 SITEMAP = {"format": "xml"}
 
 # Theme settings.
+# plugins/archive_site: reading time, related articles, robots.txt.
+ARCHIVE_SITE = {"words_per_minute": 200, "related_max": 5, "robots_txt": True}
 ARCHIVE_SOURCE_REPOSITORY = ""
 RELATED_ARTICLES_MAX = 5
 HOME_TOPIC_COUNTS = True

@@ -1,0 +1,90 @@
+"""archive_site: reading time, previous/next, related articles, topic descriptions,
+robots.txt and a deterministic sitemap for the Archivist theme.
+
+The receivers below only adapt Pelican objects to the plain functions of
+``core`` (tested without Pelican) and put the results where templates see them:
+
+- ``article.reading_time`` (minutes) and ``article.word_count``;
+- ``article.prev_article`` / ``article.next_article`` (older / newer, or None);
+- ``article.related_articles`` (list of articles, best first);
+- ``archive_topics`` in the template context: dicts with name, description,
+  count, url and slug, in ARCHIVE_TOPICS order; ``topic_descriptions``:
+  topic name -> description.
+
+Setting: ARCHIVE_SITE = {...} merged over ``core.DEFAULTS``.
+"""
+
+import logging
+import os
+
+from pelican import signals
+
+from . import core
+
+log = logging.getLogger(__name__)
+
+
+def _plain(article):
+    return {
+        "slug": article.slug,
+        "date": article.date,
+        "modified": getattr(article, "modified", None),
+        "topic": getattr(getattr(article, "category", None), "name", None),
+        "tags": [tag.name for tag in getattr(article, "tags", [])],
+    }
+
+
+def _set_sitemap_clock(when):
+    """pelican-sitemap stamps index pages with its import time: use the archive's newest date."""
+    try:
+        from pelican.plugins.sitemap import sitemap
+    except ImportError:
+        return
+    sitemap.generator.now = when
+
+
+def enrich_articles(generator):
+    """article_generator_finalized: everything the templates read from the articles."""
+    settings = core.merge_settings(generator.settings.get("ARCHIVE_SITE"))
+    articles = list(generator.articles)
+    plain = [_plain(article) for article in articles]
+    by_slug = {article.slug: article for article in articles}
+
+    around = core.neighbours(plain)
+    for article, item in zip(articles, plain):
+        article.word_count = core.count_words(article._content)
+        article.reading_time = core.reading_time(article.word_count, settings["words_per_minute"])
+        older, newer = around[item["slug"]]
+        article.prev_article = by_slug.get(older)
+        article.next_article = by_slug.get(newer)
+        article.related_articles = [
+            by_slug[slug] for slug in core.related(item, plain, settings["related_max"])
+        ]
+
+    topics = generator.settings.get("ARCHIVE_TOPICS", {})
+    categories = {category.name: (category, len(items)) for category, items in generator.categories}
+    summaries = core.topic_summaries(topics, {name: count for name, (_, count) in categories.items()})
+    for summary in summaries:
+        category = categories[summary["name"]][0]
+        summary["url"] = category.url
+        summary["slug"] = category.slug
+    generator.context["archive_topics"] = summaries
+    generator.context["topic_descriptions"] = dict(topics)
+
+    _set_sitemap_clock(core.newest_date(plain))
+
+
+def write_robots_txt(pelican):
+    """finalized: robots.txt at the root of the output."""
+    settings = core.merge_settings(pelican.settings.get("ARCHIVE_SITE"))
+    if not settings["robots_txt"]:
+        return
+    path = os.path.join(pelican.output_path, "robots.txt")
+    with open(path, "w", encoding="utf-8", newline="\n") as stream:
+        stream.write(core.robots_txt(pelican.settings.get("SITEURL", "")))
+    log.debug("archive_site: wrote %s", path)
+
+
+def register():
+    signals.article_generator_finalized.connect(enrich_articles)
+    signals.finalized.connect(write_robots_txt)

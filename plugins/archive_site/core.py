@@ -1,0 +1,171 @@
+"""What the theme needs beyond Pelican's context, as plain functions on plain data.
+
+Nothing here imports Pelican: the plugin's signal receivers (``__init__.py``)
+adapt Pelican objects to these functions and back.
+"""
+
+import html.parser
+import math
+import re
+from datetime import datetime, timezone
+
+# The one namespaced setting of the plugin, ARCHIVE_SITE = {...}, is merged
+# over these defaults.
+DEFAULTS = {
+    # Reading time: words of the body / words_per_minute, at least one minute.
+    "words_per_minute": 200,
+    # At most this many related articles under each article.
+    "related_max": 5,
+    # Write robots.txt at the root of the output.
+    "robots_txt": True,
+}
+
+# Used for the sitemap's index pages when the archive has no article at all.
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+WORD = re.compile(r"\w+(?:['’.-]\w+)*")
+
+
+def merge_settings(user):
+    """DEFAULTS with the user's ARCHIVE_SITE values over them; a new dict.
+
+    Raises ValueError naming the bad key or value and how to fix it.
+    """
+    if user is None:
+        user = {}
+    if not isinstance(user, dict):
+        raise ValueError(
+            f"ARCHIVE_SITE must be a dict, not {type(user).__name__}: "
+            "set e.g. ARCHIVE_SITE = {'related_max': 5} in pelicanconf.py"
+        )
+    unknown = sorted(set(user) - set(DEFAULTS))
+    if unknown:
+        raise ValueError(
+            f"ARCHIVE_SITE has unknown key(s) {', '.join(map(repr, unknown))}: "
+            f"use only {', '.join(map(repr, DEFAULTS))} in pelicanconf.py"
+        )
+    merged = {**DEFAULTS, **user}
+    for key in ("words_per_minute", "related_max"):
+        value = merged[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < (1 if key == "words_per_minute" else 0):
+            raise ValueError(
+                f"ARCHIVE_SITE[{key!r}] must be a whole number"
+                f"{' above 0' if key == 'words_per_minute' else ' (0 or more)'}, not {value!r}: fix it in pelicanconf.py"
+            )
+    if not isinstance(merged["robots_txt"], bool):
+        raise ValueError(
+            f"ARCHIVE_SITE['robots_txt'] must be True or False, not {merged['robots_txt']!r}: fix it in pelicanconf.py"
+        )
+    return merged
+
+
+class _TextExtractor(html.parser.HTMLParser):
+    SKIPPED = {"script", "style", "pre", "code"}
+
+    def __init__(self):
+        super().__init__()
+        self.parts = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIPPED:
+            self._skipping += 1
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIPPED and self._skipping:
+            self._skipping -= 1
+
+    def handle_data(self, data):
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def html_text(markup):
+    """The readable text of an HTML fragment (scripts, styles and code left out)."""
+    parser = _TextExtractor()
+    parser.feed(markup or "")
+    parser.close()
+    return " ".join(parser.parts)
+
+
+def count_words(markup):
+    """Words in the text of an HTML fragment; "don't" and "30-day" are one word each."""
+    return len(WORD.findall(html_text(markup)))
+
+
+def reading_time(words, words_per_minute=DEFAULTS["words_per_minute"]):
+    """Whole minutes to read ``words`` words, rounded up, at least 1."""
+    return max(1, math.ceil(words / words_per_minute))
+
+
+def sort_key(item):
+    """Date order with a stable tie-break: (date, slug)."""
+    return (item["date"], item["slug"])
+
+
+def neighbours(items):
+    """{slug: (previous, next)} in date order: previous is older, next is newer (or None)."""
+    ordered = sorted(items, key=sort_key)
+    result = {}
+    for index, item in enumerate(ordered):
+        older = ordered[index - 1]["slug"] if index > 0 else None
+        newer = ordered[index + 1]["slug"] if index + 1 < len(ordered) else None
+        result[item["slug"]] = (older, newer)
+    return result
+
+
+def relatedness(a, b):
+    """Shared tags, plus one for the same topic."""
+    return len(set(a["tags"]) & set(b["tags"])) + (1 if a["topic"] == b["topic"] else 0)
+
+
+def related(item, items, limit=DEFAULTS["related_max"]):
+    """Slugs of the articles most related to ``item``, best first, at most ``limit``.
+
+    Score: shared tags plus one for the same topic; articles that share
+    nothing are left out. Ties go to the newer article, then to the smaller slug.
+    """
+    scored = []
+    for other in items:
+        if other["slug"] == item["slug"]:
+            continue
+        score = relatedness(item, other)
+        if score > 0:
+            scored.append((score, other))
+    scored.sort(key=lambda pair: pair[1]["slug"])
+    scored.sort(key=lambda pair: (pair[0], pair[1]["date"]), reverse=True)
+    return [other["slug"] for _, other in scored[:limit]]
+
+
+def newest_date(items):
+    """The latest of each item's ``modified`` or ``date``; EPOCH for no items."""
+    dates = [item.get("modified") or item["date"] for item in items]
+    return max(dates, default=EPOCH)
+
+
+def is_absolute_url(url):
+    return bool(re.match(r"^https?://[^/]", url or ""))
+
+
+def robots_txt(siteurl, sitemap="sitemap.xml"):
+    """robots.txt allowing everything; it names the sitemap only at an absolute address.
+
+    robots.txt requires an absolute sitemap URL, so a relative build (SITEURL
+    empty or relative) leaves the Sitemap line out rather than guess one.
+    """
+    lines = ["User-agent: *", "Allow: /"]
+    if is_absolute_url(siteurl):
+        lines += ["", f"Sitemap: {siteurl.rstrip('/')}/{sitemap}"]
+    return "\n".join(lines) + "\n"
+
+
+def topic_summaries(topics, counts):
+    """One entry per topic of the taxonomy that has articles, in taxonomy order.
+
+    ``topics``: ARCHIVE_TOPICS (name -> description); ``counts``: name ->
+    number of articles. Returns dicts with name, description and count; a
+    topic with articles but missing from the taxonomy gets an empty description.
+    """
+    names = [name for name in topics if counts.get(name)]
+    names += sorted(name for name in counts if name not in topics and counts[name])
+    return [{"name": name, "description": topics.get(name, ""), "count": counts[name]} for name in names]
