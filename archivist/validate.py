@@ -1,0 +1,548 @@
+"""Check articles before they reach the site: pure functions over text and settings.
+
+``check_files(paths, settings)`` reads every article of the archive once, then
+checks each requested file against the others and returns a sorted list of
+``Finding``s. ``check_article`` does the same for one article's bytes and a
+prebuilt ``ArchiveIndex``. Both ``archivist check`` and the ``archive_guard``
+build plugin call these, so the command line and the build agree.
+
+Errors make ``archivist check`` exit 1 and stop the build; warnings are
+advice (``--strict`` turns them into failures).
+"""
+
+import collections
+import dataclasses
+import datetime
+import difflib
+import os
+import re
+import unicodedata
+
+from .frontmatter import FIELD_ORDER, parse
+from .errors import FrontMatterError
+
+ERROR = "error"
+WARNING = "warning"
+
+# ARCHIVE_GUARD = {...} in pelicanconf.py is merged over these.
+DEFAULTS = {
+    # Larger article files are refused: a news article is a few kilobytes.
+    "max_bytes": 1_000_000,
+    # Two bodies sharing this fraction of their word 5-grams are near-duplicates.
+    "duplicate_threshold": 0.8,
+    # Tags whose spelling keys are this similar (difflib ratio) are flagged.
+    "tag_similarity": 0.9,
+    # Dates up to this many days after today (UTC) are accepted: time zones.
+    "future_days": 1,
+}
+
+REQUIRED = ("title", "date", "category", "tags", "summary", "source")
+TEXT_FIELDS = ("title", "category", "summary", "source", "slug", "source_url")
+KNOWN_KEYS = frozenset(FIELD_ORDER) | {"status"}
+PLACEHOLDER_RE = re.compile(r"\bTODO\b")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SHINGLE_SIZE = 5
+# Bodies with fewer distinct 5-grams than this are too short to compare.
+MIN_SHINGLES = 20
+
+_CODE_RE = re.compile(r"^(```|~~~).*?^\1[ \t]*$|`[^`\n]+`", re.MULTILINE | re.DOTALL)
+_RAW_TAG_RE = re.compile(r"<\s*(script|iframe|object|embed)\b", re.IGNORECASE)
+_EVENT_RE = re.compile(r"<[a-zA-Z][^>]*?[\s\"'/](on[a-zA-Z]+)\s*=", re.DOTALL)
+_JS_URL_RES = (
+    # HTML attributes: href="javascript:...", src=javascript:...
+    re.compile(r"\b(?:href|src|action|formaction|data)\s*=\s*[\"']?\s*javascript\s*:", re.IGNORECASE),
+    # Markdown links and images: [text](javascript:...)
+    re.compile(r"\]\(\s*<?\s*javascript\s*:", re.IGNORECASE),
+    # Markdown reference definitions: [id]: javascript:...
+    re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?\s*javascript\s*:", re.IGNORECASE | re.MULTILINE),
+    # Autolinks: <javascript:...>
+    re.compile(r"<\s*javascript\s*:", re.IGNORECASE),
+)
+_WORD_RE = re.compile(r"\w+")
+_TAG_KEY_RE = re.compile(r"[\W_]+")
+_HTML_TAG_RE = re.compile(r"<[^>]*>")
+
+
+@dataclasses.dataclass(frozen=True, order=True)
+class Finding:
+    """One problem with an article; ``str()`` gives ``path:line: severity: message``."""
+
+    path: str
+    line: int
+    severity: str
+    message: str
+
+    def __str__(self):
+        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+
+    def github(self):
+        """The finding as a GitHub Actions workflow command (an annotation on the file)."""
+        return f"::{self.severity} file={_escape_property(self.path)},line={self.line}::{_escape_data(self.message)}"
+
+
+def _escape_data(text):
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text):
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def options(settings):
+    """The validation options: ``ARCHIVE_GUARD`` from the settings over DEFAULTS."""
+    configured = settings.get("ARCHIVE_GUARD") or {}
+    unknown = sorted(set(configured) - set(DEFAULTS))
+    if unknown:
+        raise ValueError(
+            f"unknown ARCHIVE_GUARD option(s) {', '.join(unknown)}: "
+            f"use only {', '.join(sorted(DEFAULTS))}"
+        )
+    return {**DEFAULTS, **configured}
+
+
+# --- Reading ---------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Parsed:
+    """An article file read as far as it would go, with the problems met on the way."""
+
+    path: str
+    article: object = None  # frontmatter.Article, or None when unreadable
+    findings: list = dataclasses.field(default_factory=list)
+
+    @property
+    def meta(self):
+        return self.article.meta if self.article else {}
+
+    def line(self, key):
+        if self.article is None:
+            return 1
+        return self.article.key_lines.get(key, 1)
+
+
+def read(path, data, opts):
+    """Decode and parse one article file's bytes; never raises for bad input."""
+    parsed = Parsed(path)
+    found = parsed.findings.append
+    if not path.endswith(".md"):
+        found(Finding(path, 1, ERROR, "not a Markdown file, so the build ignores it: rename it to end in .md"))
+        return parsed
+    if len(data) > opts["max_bytes"]:
+        found(Finding(path, 1, ERROR,
+                      f"file is {len(data):,} bytes, over the limit of {opts['max_bytes']:,} "
+                      "(ARCHIVE_GUARD max_bytes): trim it or split it into several articles"))
+        return parsed
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        found(Finding(path, line, ERROR,
+                      f"not valid UTF-8 (byte 0x{data[exc.start]:02x}): save the file as UTF-8"))
+        return parsed
+    if not text.strip():
+        found(Finding(path, 1, ERROR, "file is empty: write the front matter and the article, or delete it"))
+        return parsed
+    try:
+        parsed.article = parse(text, path)
+    except FrontMatterError as exc:
+        found(Finding(path, exc.line or 1, ERROR, exc.message))
+    except ValueError as exc:
+        # PyYAML builds dates while parsing: 2025-02-30 raises here.
+        line = _first_line_matching(text, r"^(?:date|modified)\s*:") or 1
+        found(Finding(path, line, ERROR, f"invalid date: {exc}: write a real date as YYYY-MM-DD"))
+    return parsed
+
+
+def _first_line_matching(text, pattern):
+    match = re.search(pattern, text, re.MULTILINE)
+    return text[: match.start()].count("\n") + 1 if match else None
+
+
+# --- The archive around an article ------------------------------------------
+
+
+def tag_key(tag):
+    """Spelling-insensitive key of a tag: "Hong Kong", "hong-kong", "Hongkong" -> "hongkong"."""
+    return _TAG_KEY_RE.sub("", unicodedata.normalize("NFKC", str(tag)).casefold())
+
+
+def shingles(body):
+    """The set of hashed word 5-grams of a Markdown body (markup and case ignored)."""
+    words = _WORD_RE.findall(_HTML_TAG_RE.sub(" ", body).casefold())
+    return frozenset(hash(tuple(words[i : i + SHINGLE_SIZE])) for i in range(len(words) - SHINGLE_SIZE + 1))
+
+
+def effective_slug(meta, settings):
+    """The slug Pelican will use: the ``slug`` key, else the title slugified as Pelican does."""
+    slug = meta.get("slug")
+    if slug not in (None, ""):
+        return str(slug).strip()
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        return None
+    from pelican.utils import slugify
+
+    return slugify(title, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", ()))
+
+
+class ArchiveIndex:
+    """What checks need to know about the other articles: slugs, tags and bodies."""
+
+    def __init__(self, parsed_articles, settings):
+        self.slugs = collections.defaultdict(list)  # slug -> [(path, line)]
+        self.tags = collections.defaultdict(collections.Counter)  # key -> Counter(spelling)
+        self.tag_paths = collections.defaultdict(list)  # key -> [path]
+        self.sizes = {}  # path -> number of shingles
+        self.postings = collections.defaultdict(list)  # shingle -> [path]
+        for parsed in parsed_articles:
+            if parsed.article is None:
+                continue
+            slug = effective_slug(parsed.meta, settings)
+            if slug:
+                self.slugs[slug].append((parsed.path, parsed.line("slug")))
+            for tag in _tag_list(parsed.meta.get("tags")):
+                key = tag_key(tag)
+                if key:
+                    self.tags[key][tag.strip()] += 1
+                    self.tag_paths[key].append(parsed.path)
+            grams = shingles(parsed.article.body)
+            if len(grams) >= MIN_SHINGLES:
+                self.sizes[parsed.path] = len(grams)
+                for gram in grams:
+                    self.postings[gram].append(parsed.path)
+        self._similar_keys = {}
+
+    def near_duplicates(self, path, grams, threshold):
+        """(other path, Jaccard similarity) of bodies at least ``threshold`` alike."""
+        if len(grams) < MIN_SHINGLES:
+            return []
+        shared = collections.Counter()
+        for gram in grams:
+            shared.update(other for other in self.postings.get(gram, ()) if other != path)
+        found = []
+        for other, count in shared.items():
+            jaccard = count / (len(grams) + self.sizes[other] - count)
+            if jaccard >= threshold:
+                found.append((other, jaccard))
+        return sorted(found, key=lambda item: (-item[1], item[0]))
+
+    def similar_key(self, key, cutoff):
+        """An existing tag key spelled almost like ``key`` (difflib ratio >= cutoff), or None."""
+        if key not in self._similar_keys:
+            best, best_ratio = None, cutoff
+            matcher = difflib.SequenceMatcher(b=key)
+            for other in sorted(self.tags):
+                if other == key or not _lengths_allow(len(key), len(other), cutoff):
+                    continue
+                matcher.set_seq1(other)
+                if matcher.real_quick_ratio() >= best_ratio and matcher.quick_ratio() >= best_ratio:
+                    ratio = matcher.ratio()
+                    if ratio >= best_ratio and (best is None or ratio > best_ratio):
+                        best, best_ratio = other, ratio
+            self._similar_keys[key] = best
+        return self._similar_keys[key]
+
+
+def _lengths_allow(a, b, cutoff):
+    return 2 * min(a, b) / (a + b) >= cutoff
+
+
+def _tag_list(tags):
+    if isinstance(tags, list):
+        return [tag for tag in tags if isinstance(tag, str)]
+    return []
+
+
+# --- Checks of one article ----------------------------------------------------
+
+
+def check_article(parsed, index, settings, today=None):
+    """Findings for one read article (see ``read``) against the archive ``index``.
+
+    ``today`` (a date, default today in UTC) bounds the publication date.
+    """
+    opts = options(settings)
+    findings = list(parsed.findings)
+    if parsed.article is None:
+        return findings
+    today = today or datetime.datetime.now(datetime.timezone.utc).date()
+    for check in (_check_keys, _check_text_fields, _check_dates, _check_category,
+                  _check_slug, _check_body):
+        findings.extend(check(parsed, settings, today))
+    findings.extend(_check_tags(parsed, index, opts))
+    findings.extend(_check_unique_slug(parsed, index, settings))
+    findings.extend(_check_near_duplicates(parsed, index, opts))
+    findings.extend(_check_file_name(parsed, settings))
+    return findings
+
+
+def _finding(parsed, key, severity, message):
+    return Finding(parsed.path, parsed.line(key), severity, message)
+
+
+def _check_keys(parsed, settings, today):
+    meta = parsed.meta
+    for key in REQUIRED:
+        if key not in meta or meta[key] is None or meta[key] == "" or meta[key] == []:
+            hint = {
+                "tags": "add 'tags:' with one '  - Tag' line per tag",
+                "date": "add 'date: YYYY-MM-DD' (the publication date)",
+                "category": f"add 'category: TOPIC', one of {', '.join(settings['ARCHIVE_TOPICS'])}",
+            }.get(key, f"add '{key}: ...' to the front matter")
+            yield Finding(parsed.path, parsed.line(key), ERROR, f"missing '{key}': {hint}")
+    for key in sorted(set(meta) - KNOWN_KEYS, key=str):
+        close = difflib.get_close_matches(str(key), sorted(KNOWN_KEYS), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"known keys are {', '.join(FIELD_ORDER)}"
+        yield _finding(parsed, str(key), WARNING, f"unknown front matter key '{key}': {hint}")
+    status = meta.get("status")
+    if status not in (None, "published"):
+        yield _finding(parsed, "status", WARNING,
+                       f"status '{status}': this article will not be published; remove the line to publish it")
+
+
+def _check_text_fields(parsed, settings, today):
+    meta = parsed.meta
+    for key in TEXT_FIELDS:
+        value = meta.get(key)
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str):
+            yield _finding(parsed, key, ERROR,
+                           f"'{key}' must be text, not {type(value).__name__} {value!r}: put it in quotes")
+        elif value != value.strip() or not value.strip():
+            yield _finding(parsed, key, ERROR, f"'{key}' has spaces around it: remove them")
+        elif PLACEHOLDER_RE.search(value):
+            yield _finding(parsed, key, ERROR, f"'{key}' still holds the TODO placeholder: write the real {key}")
+    url = meta.get("source_url")
+    if isinstance(url, str) and url and not re.match(r"https?://[^\s/]+", url):
+        yield _finding(parsed, "source_url", ERROR,
+                       f"source_url {url!r} is not a web address: write the full https:// address")
+    authors = meta.get("authors")
+    if authors is not None and not (
+        isinstance(authors, str) or (isinstance(authors, list) and all(isinstance(a, str) for a in authors))
+    ):
+        yield _finding(parsed, "authors", ERROR, "'authors' must be a YAML list of names")
+
+
+def _as_date(value):
+    """A date from a YAML value (date, datetime or ISO text), else None."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.datetime.fromisoformat(value.strip()).date()
+        except ValueError:
+            return None
+    return None
+
+
+def _check_dates(parsed, settings, today):
+    meta = parsed.meta
+    latest = today + datetime.timedelta(days=options(settings)["future_days"])
+    dates = {}
+    for key in ("date", "modified"):
+        if meta.get(key) in (None, ""):
+            continue
+        value = _as_date(meta[key])
+        if value is None:
+            yield _finding(parsed, key, ERROR, f"'{key}' {meta[key]!r} is not a date: write it as YYYY-MM-DD")
+            continue
+        dates[key] = value
+        if value > latest:
+            yield _finding(parsed, key, ERROR,
+                           f"'{key}' {value.isoformat()} is in the future (today is {today.isoformat()}): "
+                           "use the publication date")
+    if "date" in dates and "modified" in dates and dates["modified"] < dates["date"]:
+        yield _finding(parsed, "modified", ERROR,
+                       f"'modified' {dates['modified']} is before 'date' {dates['date']}: fix one of them")
+
+
+def _check_category(parsed, settings, today):
+    category = parsed.meta.get("category")
+    topics = list(settings["ARCHIVE_TOPICS"])
+    if not isinstance(category, str) or not category.strip() or category in topics:
+        return
+    if PLACEHOLDER_RE.search(category):
+        return  # reported as a placeholder
+    by_fold = {topic.casefold(): topic for topic in topics}
+    close = difflib.get_close_matches(category.casefold(), list(by_fold), n=1, cutoff=0.6)
+    hint = f"did you mean '{by_fold[close[0]]}'? " if close else ""
+    yield _finding(parsed, "category", ERROR,
+                   f"unknown category '{category}': {hint}use one of {', '.join(topics)} "
+                   "(new topics are added to ARCHIVE_TOPICS in pelicanconf.py)")
+
+
+def _check_slug(parsed, settings, today):
+    slug = effective_slug(parsed.meta, settings)
+    if slug is None or not isinstance(parsed.meta.get("slug", ""), (str, type(None))):
+        return
+    if "/" in slug or ".." in slug or "\\" in slug:
+        yield _finding(parsed, "slug", ERROR,
+                       f"slug '{slug}' would write outside its folder: use only a-z, 0-9 and hyphens")
+    elif not slug.isascii():
+        yield _finding(parsed, "slug", ERROR,
+                       f"slug '{slug}' is not ASCII: use only a-z, 0-9 and hyphens")
+    elif not SLUG_RE.match(slug):
+        yield _finding(parsed, "slug", ERROR,
+                       f"slug '{slug}' is not of the form words-like-this: use only a-z, 0-9 and single hyphens")
+
+
+def _masked_body(body):
+    """The body with code spans and fenced blocks blanked out (line breaks kept)."""
+    return _CODE_RE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), body)
+
+
+def _check_body(parsed, settings, today):
+    article = parsed.article
+    body = _masked_body(article.body)
+
+    def at(offset):
+        return article.body_line + body[:offset].count("\n")
+
+    if not body.strip():
+        yield Finding(parsed.path, article.body_line, ERROR, "the article has no text: write it below the front matter")
+        return
+    for match in _RAW_TAG_RE.finditer(body):
+        name = match.group(1).lower()
+        yield Finding(parsed.path, at(match.start()), ERROR,
+                      f"raw <{name}> in the body: remove it; articles may not embed scripts or frames")
+    for match in _EVENT_RE.finditer(body):
+        yield Finding(parsed.path, at(match.start(1)), ERROR,
+                      f"event-handler attribute '{match.group(1)}=' in the body: remove it")
+    for pattern in _JS_URL_RES:
+        for match in pattern.finditer(body):
+            yield Finding(parsed.path, at(match.start()), ERROR,
+                          "javascript: URL in the body: link to an https:// address instead")
+    for match in PLACEHOLDER_RE.finditer(body):
+        yield Finding(parsed.path, at(match.start()), ERROR,
+                      "the body still holds a TODO placeholder: replace it with the article text")
+
+
+def _check_tags(parsed, index, opts):
+    tags = parsed.meta.get("tags")
+    if tags in (None, "", []):
+        return
+    if not isinstance(tags, list):
+        yield _finding(parsed, "tags", ERROR,
+                       "'tags' must be a YAML list: write 'tags:' then one '  - Tag' line per tag")
+        return
+    seen = {}
+    for tag in tags:
+        if not isinstance(tag, str):
+            yield _finding(parsed, "tags", ERROR, f"tag {tag!r} must be text: put it in quotes")
+            continue
+        if not tag.strip():
+            yield _finding(parsed, "tags", ERROR, "empty tag: remove the empty '-' line")
+            continue
+        if tag != tag.strip() or "  " in tag:
+            yield _finding(parsed, "tags", ERROR, f"tag {tag!r} has extra spaces: write {' '.join(tag.split())!r}")
+        if PLACEHOLDER_RE.search(tag):
+            yield _finding(parsed, "tags", ERROR, "tags still hold the TODO placeholder: write 4-8 real tags")
+            continue
+        key = tag_key(tag)
+        if key in seen:
+            yield _finding(parsed, "tags", ERROR,
+                           f"duplicate tag '{tag.strip()}' (same as '{seen[key]}'): keep only one")
+            continue
+        seen[key] = tag.strip()
+        yield from _tag_spelling(parsed, tag.strip(), key, index, opts)
+
+
+def _tag_spelling(parsed, tag, key, index, opts):
+    others = [p for p in index.tag_paths.get(key, ()) if p != parsed.path]
+    if others:
+        spellings = [s for s, _ in index.tags[key].most_common() if s != tag]
+        if spellings:
+            yield _finding(parsed, "tags", WARNING,
+                           f"tag '{tag}' is spelled '{spellings[0]}' elsewhere in the archive "
+                           f"(e.g. {others[0]}): use the same spelling")
+        return
+    similar = index.similar_key(key, opts["tag_similarity"]) if len(key) >= 5 else None
+    if similar:
+        spelling = index.tags[similar].most_common(1)[0][0]
+        yield _finding(parsed, "tags", WARNING,
+                       f"new tag '{tag}' looks like the existing tag '{spelling}' "
+                       f"(e.g. {index.tag_paths[similar][0]}): use that one if it means the same")
+
+
+def _check_unique_slug(parsed, index, settings):
+    slug = effective_slug(parsed.meta, settings)
+    if not slug:
+        return
+    for other, line in index.slugs.get(slug, ()):
+        if other != parsed.path:
+            yield _finding(parsed, "slug", ERROR,
+                           f"slug '{slug}' is also used by {other}:{line}; two articles would share "
+                           "one page: give this one another slug")
+
+
+def _check_near_duplicates(parsed, index, opts):
+    grams = shingles(parsed.article.body)
+    for other, similarity in index.near_duplicates(parsed.path, grams, opts["duplicate_threshold"]):
+        yield Finding(parsed.path, parsed.article.body_line, ERROR,
+                      f"near-duplicate of {other} ({similarity:.0%} of the text is the same): "
+                      "keep one of them, or merge them")
+
+
+def _check_file_name(parsed, settings):
+    date = _as_date(parsed.meta.get("date"))
+    slug = effective_slug(parsed.meta, settings)
+    if date is None or not slug or not SLUG_RE.match(slug):
+        return
+    expected = f"{date.isoformat()}-{slug}.md"
+    if os.path.basename(parsed.path) != expected:
+        yield Finding(parsed.path, 1, WARNING,
+                      f"file name does not follow the convention: rename it to {expected}")
+
+
+# --- Many files ---------------------------------------------------------------
+
+
+def walk_files(root):
+    """Every file below ``root``, sorted; hidden files and folders are skipped."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        found.extend(os.path.join(dirpath, f) for f in filenames if not f.startswith("."))
+    return sorted(found)
+
+
+def archive_files(settings):
+    """Every file under the archive's article folders, sorted."""
+    folders = settings.get("ARTICLE_PATHS") or [""]
+    return sorted(f for folder in folders for f in walk_files(os.path.join(settings["PATH"], folder)))
+
+
+def display_path(path):
+    """A path as shown in messages: relative to the current folder when inside it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
+def check_files(paths, settings, today=None, archive=None):
+    """Check ``paths`` against the archive (default: ``archive_files(settings)``).
+
+    Returns the sorted findings. Paths in messages are relative to the
+    current folder.
+    """
+    opts = options(settings)
+    archive = archive_files(settings) if archive is None else archive
+    wanted = [display_path(p) for p in paths]
+    read_cache = {}
+    for path in dict.fromkeys([display_path(p) for p in archive] + wanted):
+        with open(path, "rb") as handle:
+            read_cache[path] = read(path, handle.read(), opts)
+    index = ArchiveIndex(read_cache.values(), settings)
+    findings = []
+    for path in dict.fromkeys(wanted):
+        findings.extend(check_article(read_cache[path], index, settings, today=today))
+    return sorted(set(findings))
+
+
+def counts(findings):
+    """(errors, warnings) in a list of findings."""
+    errors = sum(1 for f in findings if f.severity == ERROR)
+    return errors, len(findings) - errors

@@ -1,0 +1,13 @@
+"""archive_guard: the build refuses articles that `archivist check` refuses.
+
+Setting: ``ARCHIVE_GUARD = {...}`` (see ``archivist.validate.DEFAULTS``).
+"""
+
+from pelican import signals
+
+from . import guard
+
+
+def register():
+    signals.article_generator_finalized.connect(guard.check_articles)
+    signals.all_generators_finalized.connect(guard.check_outputs)

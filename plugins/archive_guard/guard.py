@@ -1,0 +1,115 @@
+"""Stop the build on a bad article, a skipped article or two pages on one path.
+
+Pelican logs a file it cannot read and carries on without it (and
+pelican-yaml-metadata builds an article with empty metadata from invalid
+YAML). These receivers raise ``ArchiveGuardError`` instead; an exception from
+a signal receiver ends ``pelican`` with exit status 1 and the message.
+"""
+
+import collections
+import logging
+import os
+import posixpath
+import sys
+
+from archivist import validate
+from archivist.errors import ArchivistError
+
+logger = logging.getLogger(__name__)
+
+
+class ArchiveGuardError(ArchivistError):
+    """The archive has errors that would publish a wrong site."""
+
+    exitcode = 1
+
+
+def refuse(findings, what):
+    """Print the findings one per line, unwrapped, then raise ArchiveGuardError."""
+    # The original stream: Pelican's rich console would wrap long paths.
+    stream = sys.__stderr__ or sys.stderr
+    stream.write("".join(f"{finding}\n" for finding in findings))
+    stream.flush()
+    raise ArchiveGuardError(
+        f"the build stopped: {what} (listed above, as path:line: error: ...). "
+        "Fix them (`archivist check` shows every problem), then build again."
+    )
+
+
+def article_sources(generator):
+    """Every file under the article folders, as absolute paths (all extensions)."""
+    files = generator.get_files(
+        generator.settings["ARTICLE_PATHS"],
+        exclude=generator.settings["ARTICLE_EXCLUDES"],
+        extensions=False,
+    )
+    return sorted(os.path.join(generator.path, f) for f in files)
+
+
+def produced_sources(generator):
+    """Source paths of every article Pelican read, whatever its status."""
+    groups = ("articles", "translations", "drafts", "drafts_translations",
+              "hidden_articles", "hidden_translations")
+    return {
+        os.path.abspath(item.source_path)
+        for group in groups
+        for item in getattr(generator, group, ())
+    }
+
+
+def check_articles(generator):
+    """article_generator_finalized: validate every article file; raise on any error."""
+    settings = generator.settings
+    sources = article_sources(generator)
+    findings = validate.check_files(sources, settings, archive=sources)
+    errors = [f for f in findings if f.severity == validate.ERROR]
+    failed = {os.path.abspath(f.path) for f in errors}
+    produced = produced_sources(generator)
+    for source in sources:
+        if source.endswith(".md") and source not in produced and os.path.abspath(source) not in failed:
+            errors.append(validate.Finding(
+                validate.display_path(source), 1, validate.ERROR,
+                "Pelican could not read this article (see the messages above): fix it",
+            ))
+    warnings = len(findings) - len(errors)
+    if warnings:
+        logger.info("archive_guard: %d warning(s); run `archivist check` to see them", warnings)
+    if errors:
+        refuse(sorted(errors), f"{len(errors)} error(s) in the articles")
+
+
+def output_paths(generators):
+    """(save_as, source path) of every page the build writes from content and templates."""
+    for generator in generators:
+        for group in ("articles", "translations", "hidden_articles", "hidden_translations",
+                      "pages", "hidden_pages"):
+            for item in getattr(generator, group, ()) or ():
+                if getattr(item, "save_as", ""):
+                    yield item.save_as, validate.display_path(item.source_path)
+    settings = generators[0].settings if generators else {}
+    for name in settings.get("DIRECT_TEMPLATES", ()):
+        save_as = settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html")
+        if save_as:
+            yield save_as, f"the '{name}' page of the theme"
+
+
+def check_outputs(generators):
+    """all_generators_finalized: no two things may write the same output file."""
+    writers = collections.defaultdict(set)
+    for save_as, source in output_paths(generators):
+        writers[posixpath.normpath(save_as)].add(source)
+    findings = []
+    for save_as, sources in sorted(writers.items()):
+        if len(sources) < 2:
+            continue
+        ordered = sorted(sources)
+        for source in ordered:
+            if source.startswith("the '"):
+                continue
+            others = ", ".join(s for s in ordered if s != source)
+            findings.append(validate.Finding(
+                source, 1, validate.ERROR,
+                f"writes {save_as}, which {others} also writes: change its slug",
+            ))
+    if findings:
+        refuse(findings, "two sources would write the same page")
