@@ -130,9 +130,16 @@ PLUGINS = [
     "pelican.plugins.yaml_metadata",
     "pelican.plugins.sitemap",
     "archive_site",
+    "archive_guard",
+    "offline_download",
 ]
 
 SITEMAP = {"format": "xml"}
+# The build refuses what `archivist check` refuses (see archivist/validate.py).
+ARCHIVE_GUARD = {"max_bytes": 1_000_000, "duplicate_threshold": 0.8}
+# Where the offline zip is published; set by the Pages workflow, unset locally
+# (then the About page shows no download link).
+OFFLINE_DOWNLOAD_URL = ""
 
 # Theme settings.
 # plugins/archive_site: reading time, related articles, robots.txt.
