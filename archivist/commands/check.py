@@ -28,12 +28,16 @@ def configure(subparsers):
     parser.set_defaults(func=run)
 
 
-def expand(paths):
-    """Files named by ``paths``: files as given, folders walked for their files."""
+def expand(paths, settings):
+    """Files named by ``paths``: files as given; folders walked, leaving out pages."""
+    pages = [os.path.join(os.path.abspath(settings["PATH"]), p) for p in settings.get("PAGE_PATHS", ())]
     files = []
     for path in paths:
         if os.path.isdir(path):
-            files.extend(validate.walk_files(path))
+            files.extend(
+                f for f in validate.walk_files(path)
+                if not any(os.path.abspath(f).startswith(page + os.sep) for page in pages)
+            )
         elif os.path.isfile(path):
             files.append(path)
         else:
@@ -44,7 +48,7 @@ def expand(paths):
 def run(args):
     settings = load_settings(args.settings)
     archive = validate.archive_files(settings)
-    targets = expand(args.paths) if args.paths else archive
+    targets = expand(args.paths, settings) if args.paths else archive
     findings = validate.check_files(targets, settings, archive=archive)
     for finding in findings:
         print(finding.github() if args.format == "github" else finding)
