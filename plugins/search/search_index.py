@@ -1,0 +1,545 @@
+"""The search index of the archive: plain functions, no Pelican.
+
+Design (why the index is term-partitioned)
+-----------------------------------------
+A single lunr index of a 10,000-article archive is tens of megabytes: far too
+much to load before the first search, and lunr.js freezes while parsing it.
+So the index that lunr.py builds is cut into *term shards*: the terms, in
+sorted order, are packed into contiguous ranges of about ``shard_bytes``
+each; every shard is itself a complete serialized lunr index holding only
+its terms' postings and the matching entries of the field vectors. A query
+loads only the shards of its own terms (one per word, a short range for the
+prefix of the word being typed), so the first search of a big archive loads
+a few hundred kilobytes however large the archive grows.
+
+Splitting is exact because lunr scores a clause as ``dot(query, field
+vector) / |query|``: a document's contribution from one term needs only that
+term's entry of the field vector. Both engines (lunr.py here, lunr.js in the
+browser) run one clause per query word against that word's shards and sum
+``boost * score``; the merge (require every word first, then fall back to
+any word) is written twice, :func:`search` below and ``search-engine.js``,
+and the agreement test runs both over the same query set.
+
+Text analysis is ours, not lunr's: lunr.py and lunr.js disagree on
+tokenizing, trimming and stemming (e.g. "money"), so documents and queries
+go through one analyzer (:func:`analyze`), written in Python and in
+``theme/static/js/search-engine.js`` from the same data (stop words, stemming
+exceptions), which the manifest hands to the browser. Terms reach lunr
+already analyzed and the index pipelines are empty, so nothing is left for
+the two lunr ports to disagree on.
+
+A small manifest (term shard boundaries, field names, analyzer data, each
+document's topic and the year ranges for the filters) is always loaded; the
+document store (url, title, date, topic, summary) is cut into *document
+shards* of ``doc_shard_size`` articles loaded for the results shown. Every
+file is a JavaScript file that assigns into ``window.ARCHIVE_SEARCH`` so that
+it can be loaded with ``<script>`` from disk (file://), where fetch is
+forbidden. Files are written with sorted keys and compact separators: the
+same articles always give the same bytes.
+"""
+
+import hashlib
+import html.parser
+import json
+import math
+import re
+import unicodedata
+from bisect import bisect_right
+from pathlib import Path
+
+from lunr import __TARGET_JS_VERSION__ as LUNR_VERSION
+from lunr.builder import Builder
+from lunr.index import Index
+from lunr.query import Query
+from lunr.stop_word_filter import WORDS as LUNR_STOP_WORDS
+
+REF = "id"
+# Field name -> index-time boost. "fulltitle" holds the whole analyzed title
+# as one term, so that a query equal to a title ranks that article first.
+FIELDS = {"title": 10, "tags": 5, "topic": 2, "summary": 3, "body": 1, "fulltitle": 1}
+WORD_FIELDS = ["title", "tags", "topic", "summary", "body"]
+TITLE_FIELD = "fulltitle"
+# Query clause boosts: a whole word, the prefix of the word being typed, the
+# whole query equal to a title.
+QUERY = {"exactBoost": 10, "prefixBoost": 1, "titleBoost": 100}
+STOP_WORDS = sorted(LUNR_STOP_WORDS)
+# Words the plural stemmer must leave alone.
+STEM_EXCEPTIONS = sorted(
+    {"news", "series", "species", "politics", "economics", "physics", "athletics",
+     "aids", "always", "perhaps", "whereas", "towards", "texas", "paris", "christmas"}
+)
+DIRECTORY = "search"
+REGISTRY = "ARCHIVE_SEARCH"
+_MANIFEST_HEAD = f"window.{REGISTRY}={{manifest:"
+_MANIFEST_TAIL = ",terms:{},docs:{}};\n"
+
+DEFAULTS = {
+    "shard_bytes": 48_000,  # target raw size of one term shard
+    "doc_shard_size": 50,  # documents per document-store shard
+    "prefix_min": 3,  # shortest word that is also matched as a prefix
+    "prefix_max_shards": 8,  # skip prefix matching that would load more
+    "lunr_js": None,  # path of lunr.js; None: node_modules/lunr/lunr.js of the repository
+    "cache_path": None,  # folder of analyzed-article cache; None: <CACHE_PATH>/search
+}
+
+_TOKEN_RE = re.compile(r"[^\W_]+(?:['.][^\W_]+)*")
+_STOP = frozenset(STOP_WORDS)
+_EXCEPTIONS = frozenset(STEM_EXCEPTIONS)
+
+
+class SearchSettingsError(ValueError):
+    """A bad value in the SEARCH setting; the message says how to fix it."""
+
+
+def settings_from(value):
+    """The SEARCH setting merged over DEFAULTS (a new dict); unknown keys are an error."""
+    value = value or {}
+    if not isinstance(value, dict):
+        raise SearchSettingsError(f"SEARCH must be a dict such as {{'shard_bytes': 48000}}, not {value!r}")
+    unknown = sorted(set(value) - set(DEFAULTS))
+    if unknown:
+        raise SearchSettingsError(
+            f"SEARCH has unknown keys {unknown}; allowed: {sorted(DEFAULTS)}"
+        )
+    merged = {**DEFAULTS, **value}
+    for key in ("shard_bytes", "doc_shard_size", "prefix_min", "prefix_max_shards"):
+        if not isinstance(merged[key], int) or merged[key] < 1:
+            raise SearchSettingsError(f"SEARCH['{key}'] must be a positive integer, not {merged[key]!r}")
+    return merged
+
+
+# -- analysis (twin: search-engine.js) ---------------------------------------
+
+def words(text):
+    """Lower-cased words of ``text``: letters and digits, with inner ' and . kept."""
+    text = unicodedata.normalize("NFC", text).lower().replace("\u2019", "'")
+    return _TOKEN_RE.findall(text)
+
+
+def strip_possessive(word):
+    return word[:-2] if word.endswith("'s") else word
+
+
+def stem(word):
+    """A light plural stemmer (after Harman's S-stemmer): cities -> city, launches -> launch."""
+    if len(word) <= 3 or word in _EXCEPTIONS:
+        return word
+    if word.endswith("ies") and not word.endswith(("eies", "aies")):
+        return word[:-3] + "y"
+    if word.endswith(("sses", "ches", "shes", "xes", "zzes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is", "'s")):
+        return word[:-1]
+    return word
+
+
+def analyze(text):
+    """Index terms of ``text``: words without possessive 's and stop words, stemmed."""
+    terms = []
+    for word in words(text):
+        word = strip_possessive(word)
+        if word and word not in _STOP:
+            terms.append(stem(word))
+    return terms
+
+
+def plan_query(text, prefix_min=DEFAULTS["prefix_min"]):
+    """What to look up for a query: per word its term and, for the last word, its prefix.
+
+    Returns {"words": [{"term": str|None, "prefix": str|None}], "title": str|None}.
+    """
+    raw = [strip_possessive(word) for word in words(text)]
+    raw = [word for word in raw if word]
+    planned = []
+    for position, word in enumerate(raw):
+        last = position == len(raw) - 1
+        term = None if word in _STOP else stem(word)
+        prefix = word if last and len(word) >= prefix_min else None
+        if term or prefix:
+            planned.append({"term": term, "prefix": prefix})
+    title = " ".join(analyze(text)) or None
+    return {"words": planned, "title": title}
+
+
+class _TextExtractor(html.parser.HTMLParser):
+    SKIP = {"script", "style", "template"}
+    BLOCK = {"p", "div", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
+             "blockquote", "pre", "section", "article", "figcaption", "dd", "dt"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skipping += 1
+        elif tag in self.BLOCK:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP and self.skipping:
+            self.skipping -= 1
+        elif tag in self.BLOCK:
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def html_to_text(markup):
+    """The readable text of an HTML fragment, whitespace collapsed; scripts and styles dropped."""
+    parser = _TextExtractor()
+    parser.feed(markup or "")
+    parser.close()
+    return " ".join("".join(parser.parts).split())
+
+
+# -- documents ----------------------------------------------------------------
+
+def document(url, title, date, date_label, topic, tags, summary, body):
+    """One article as the index sees it (plain strings; ``body`` is text, not HTML)."""
+    return {
+        "url": url, "title": title, "date": date, "dateLabel": date_label,
+        "topic": topic, "tags": list(tags), "summary": summary, "body": body,
+    }
+
+
+def order(documents):
+    """Newest first, then by URL: the position in this order is the document's ref."""
+    return sorted(documents, key=lambda doc: (_neg_date(doc["date"]), doc["url"]))
+
+
+def _neg_date(iso):
+    # Sort descending by an ISO date string while the URL sorts ascending.
+    return tuple(-ord(char) for char in iso)
+
+
+def analyzed_fields(doc):
+    """The lunr fields of a document, each a list of analyzed terms."""
+    return {
+        "title": analyze(doc["title"]),
+        "tags": [term for tag in doc["tags"] for term in analyze(tag)],
+        "topic": analyze(doc["topic"]),
+        "summary": analyze(doc["summary"]),
+        "body": analyze(doc["body"]),
+        "fulltitle": [" ".join(analyze(doc["title"]))] if analyze(doc["title"]) else [],
+    }
+
+
+def fingerprint(doc):
+    """A content hash of what the analyzer reads (the key of the analysis cache)."""
+    keyed = {key: doc[key] for key in ("title", "tags", "topic", "summary", "body")}
+    payload = json.dumps(keyed, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def build_index(analyzed):
+    """A lunr.py index over ``analyzed`` (a list of field dicts; ref = position).
+
+    The pipelines are empty: terms arrive analyzed by :func:`analyze`.
+    """
+    builder = Builder()
+    builder.pipeline.reset()
+    builder.search_pipeline.reset()
+    builder.ref(REF)
+    for name, boost in FIELDS.items():
+        builder.field(name, boost=boost)
+    for ref, fields in enumerate(analyzed):
+        builder.add({REF: str(ref), **fields})
+    return builder.build()
+
+
+# -- sharding ------------------------------------------------------------------
+
+def js_order(term):
+    """Sort key matching JavaScript's string order (UTF-16 code units)."""
+    return term.encode("utf-16-be")
+
+
+def _posting_size(posting):
+    size = 0
+    for field, refs in posting.items():
+        if field != "_index":
+            # The posting entry plus the field vector entry of each document.
+            size += sum(2 * len(ref) + len(field) + 20 for ref in refs)
+    return size + 16
+
+
+def partition(serialized, shard_bytes):
+    """Cut a serialized lunr index into term shards of about ``shard_bytes``.
+
+    Returns (firsts, shards): the first term of each shard in JavaScript
+    string order, and each shard as a serialized lunr index of its own.
+    """
+    postings = sorted(serialized["invertedIndex"], key=lambda pair: js_order(pair[0]))
+    groups, current, size = [], [], 0
+    for term, posting in postings:
+        cost = len(term) + _posting_size(posting)
+        if current and size + cost > shard_bytes:
+            groups.append(current)
+            current, size = [], 0
+        current.append((term, posting))
+        size += cost
+    if current:
+        groups.append(current)
+
+    shard_of = {}
+    for number, group in enumerate(groups):
+        for _, posting in group:
+            shard_of[posting["_index"]] = number
+    vectors = [{} for _ in groups]
+    for field_ref, elements in serialized["fieldVectors"]:
+        for position in range(0, len(elements), 2):
+            number = shard_of[elements[position]]
+            vectors[number].setdefault(field_ref, []).extend(elements[position:position + 2])
+
+    firsts, shards = [], []
+    for number, group in enumerate(groups):
+        firsts.append(group[0][0])
+        shards.append({
+            "version": serialized["version"],
+            "fields": serialized["fields"],
+            "fieldVectors": sorted([ref, elements] for ref, elements in vectors[number].items()),
+            "invertedIndex": sorted([term, posting] for term, posting in group),
+            "pipeline": serialized["pipeline"],
+        })
+    return firsts, shards
+
+
+def shard_for(term, firsts):
+    """The number of the shard whose range holds ``term``."""
+    keys = [js_order(first) for first in firsts]
+    return max(bisect_right(keys, js_order(term)) - 1, 0)
+
+
+def shard_range(prefix, firsts):
+    """The numbers of the shards that may hold terms starting with ``prefix``."""
+    keys = [js_order(first) for first in firsts]
+    low = max(bisect_right(keys, js_order(prefix)) - 1, 0)
+    high = low
+    while high + 1 < len(firsts) and firsts[high + 1].startswith(prefix):
+        high += 1
+    return list(range(low, high + 1))
+
+
+def doc_entries(documents):
+    """The document store: what a result shows, per document, in ref order."""
+    keys = ("url", "title", "date", "dateLabel", "topic", "summary")
+    return [{key: doc[key] for key in keys} for doc in documents]
+
+
+def facets(documents, topics):
+    """Topic of each document (index into ``topics``) and [year, first ref, last ref] ranges."""
+    positions = {topic: number for number, topic in enumerate(topics)}
+    doc_topics = [positions[doc["topic"]] for doc in documents]
+    years = []
+    for ref, doc in enumerate(documents):
+        year = int(doc["date"][:4])
+        if years and years[-1][0] == year:
+            years[-1][2] = ref
+        else:
+            years.append([year, ref, ref])
+    return doc_topics, years
+
+
+def manifest(firsts, documents, topics, options):
+    """Everything the browser loads before the first search (see the module docstring)."""
+    doc_topics, years = facets(documents, topics)
+    return {
+        "version": LUNR_VERSION,
+        "ref": REF,
+        "fields": list(FIELDS),
+        "wordFields": WORD_FIELDS,
+        "titleField": TITLE_FIELD,
+        "query": {**QUERY, "prefixMin": options["prefix_min"],
+                  "prefixMaxShards": options["prefix_max_shards"]},
+        "analysis": {"stopWords": STOP_WORDS, "stemExceptions": STEM_EXCEPTIONS},
+        "termShards": firsts,
+        "docShardSize": options["doc_shard_size"],
+        "docCount": len(documents),
+        "topics": topics,
+        "docTopics": doc_topics,
+        "years": years,
+    }
+
+
+def dumps(value):
+    """Deterministic compact JSON that is also a valid JavaScript expression."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def js_assign(target, value):
+    return f"{REGISTRY}.{target}={dumps(value)};\n"
+
+
+def search_files(documents, topics, options, analyzed=None):
+    """All generated search files: {relative path: text}. ``documents`` must be in ref order."""
+    if analyzed is None:
+        analyzed = [analyzed_fields(doc) for doc in documents]
+    serialized = build_index(analyzed).serialize()
+    firsts, shards = partition(serialized, options["shard_bytes"])
+    files = {}
+    files["manifest.js"] = _MANIFEST_HEAD + dumps(manifest(firsts, documents, topics, options)) + _MANIFEST_TAIL
+    for number, shard in enumerate(shards):
+        files[f"t/{number}.js"] = js_assign(f"terms[{number}]", shard)
+    store = doc_entries(documents)
+    size = options["doc_shard_size"]
+    for number in range(math.ceil(len(store) / size)):
+        files[f"d/{number}.js"] = js_assign(f"docs[{number}]", store[number * size:(number + 1) * size])
+    return files
+
+
+# -- the analysis cache ------------------------------------------------------------
+
+def load_cache(path):
+    """{fingerprint: analyzed fields} from ``path`` (missing or unreadable: empty)."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def analyze_all(documents, cache):
+    """Analyzed fields of each document, reusing ``cache``; returns (analyzed, new cache)."""
+    analyzed, fresh = [], {}
+    for doc in documents:
+        key = fingerprint(doc)
+        fields = cache.get(key) or analyzed_fields(doc)
+        fresh[key] = fields
+        analyzed.append(fields)
+    return analyzed, fresh
+
+
+# -- the reference search (twin: search-engine.js) ---------------------------------
+
+def _lunr_query(index, term, fields, wildcard):
+    query = index.create_query(fields)
+    query.term(term, use_pipeline=False, wildcard=wildcard, fields=fields, boost=1)
+    return index.query(query)
+
+
+def search(text, manifest_data, load_shard):
+    """Search the sharded index as the browser does; ``load_shard(n)`` returns a lunr.Index.
+
+    Returns (refs, mode): refs best first; mode "all" when every word matched,
+    "any" when the search fell back to documents with some of the words.
+    """
+    query = manifest_data["query"]
+    firsts = manifest_data["termShards"]
+    plan = plan_query(text, query["prefixMin"])
+    scores, matched = {}, {}
+
+    def add(results, boost, word):
+        for result in results:
+            ref = result["ref"]
+            scores[ref] = scores.get(ref, 0.0) + boost * result["score"]
+            if word is not None:
+                matched.setdefault(ref, set()).add(word)
+
+    for number, planned in enumerate(plan["words"]):
+        if planned["term"]:
+            shard = shard_for(planned["term"], firsts)
+            add(_lunr_query(load_shard(shard), planned["term"], manifest_data["wordFields"],
+                            Query.WILDCARD_NONE), query["exactBoost"], number)
+        if planned["prefix"]:
+            shards = shard_range(planned["prefix"], firsts)
+            if len(shards) <= query["prefixMaxShards"]:
+                for shard in shards:
+                    add(_lunr_query(load_shard(shard), planned["prefix"], manifest_data["wordFields"],
+                                    Query.WILDCARD_TRAILING), query["prefixBoost"], number)
+    if plan["title"]:
+        shard = shard_for(plan["title"], firsts)
+        add(_lunr_query(load_shard(shard), plan["title"], [manifest_data["titleField"]],
+                        Query.WILDCARD_NONE), query["titleBoost"], None)
+
+    wanted = len(plan["words"])
+    every = [ref for ref in scores if len(matched.get(ref, ())) == wanted]
+    mode = "all" if every or not scores else "any"
+    refs = every if every else list(scores)
+    refs.sort(key=lambda ref: (-_round(scores[ref]), int(ref)))
+    return refs, mode
+
+
+def _round(score):
+    # Math.round(score * 1e6) / 1e6 in JavaScript.
+    return math.floor(score * 1e6 + 0.5) / 1e6
+
+
+def read_manifest(search_dir):
+    """The manifest dict of a built site's search/ folder."""
+    text = (Path(search_dir) / "manifest.js").read_text(encoding="utf-8")
+    return json.loads(text.removeprefix(_MANIFEST_HEAD).removesuffix(_MANIFEST_TAIL))
+
+
+def read_shard(search_dir, number):
+    """A lunr.py Index from term shard ``number`` of a built site's search/ folder."""
+    return load_shard_text((Path(search_dir) / "t" / f"{number}.js").read_text(encoding="utf-8"))
+
+
+def load_shard_text(text):
+    """A lunr.Index from the text of a generated term shard file."""
+    payload = text[text.index("=") + 1:].rstrip().rstrip(";")
+    return Index.load(json.loads(payload))
+
+
+# -- the Pelican adapter ---------------------------------------------------------------
+
+def _articles(generators):
+    for generator in generators:
+        if hasattr(generator, "articles") and hasattr(generator, "drafts"):
+            return list(generator.articles)
+    return []
+
+
+def article_document(article):
+    """The index document of a Pelican article (duck-typed: title, url, date, ...)."""
+    return document(
+        url=article.url,
+        title=html_to_text(article.title),
+        date=article.date.strftime("%Y-%m-%d"),
+        date_label=article.locale_date,
+        topic=article.category.name,
+        tags=[tag.name for tag in getattr(article, "tags", None) or []],
+        summary=html_to_text(getattr(article, "summary", "") or ""),
+        body=html_to_text(article.content),
+    )
+
+
+def lunr_js_path(options):
+    if options["lunr_js"]:
+        return Path(options["lunr_js"])
+    return Path(__file__).resolve().parents[2] / "node_modules" / "lunr" / "lunr.js"
+
+
+def write_files(output_path, files, lunr_js):
+    """Write the generated files under ``output_path``/search/, with a copy of lunr.js."""
+    if not lunr_js.is_file():
+        raise SearchSettingsError(
+            f"{lunr_js}: lunr.js not found; run `npm ci` in the repository "
+            "(or set SEARCH['lunr_js'] to the path of lunr.js 2.3.9)"
+        )
+    root = Path(output_path) / DIRECTORY
+    for relative, text in sorted(files.items()):
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    (root / "lunr.js").write_bytes(lunr_js.read_bytes())
+
+
+def generate(generators):
+    """Signal receiver (all_generators_finalized): index the articles, write search/."""
+    if not generators:
+        return
+    settings = generators[0].settings
+    options = settings_from(settings.get("SEARCH"))
+    documents = order(article_document(article) for article in _articles(generators))
+    topics = sorted({*settings.get("ARCHIVE_TOPICS", {}), *(doc["topic"] for doc in documents)})
+    cache_file = Path(options["cache_path"] or Path(settings["CACHE_PATH"]) / "search") / "analysis.json"
+    analyzed, fresh = analyze_all(documents, load_cache(cache_file))
+    files = search_files(documents, topics, options, analyzed)
+    write_files(settings["OUTPUT_PATH"], files, lunr_js_path(options))
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    cache_file.write_text(json.dumps(fresh, sort_keys=True, separators=(",", ":")), encoding="utf-8")

@@ -1,0 +1,44 @@
+/* Search a built site with lunr.js under Node, as search.html does in the browser.
+ *
+ * stdin: {"site": "<output dir>", "queries": [...], "texts": [...]}
+ * stdout: {"searches": {query: {"refs": [...], "mode": "all"|"any"}},
+ *          "analyze": {text: [terms]}, "shards": {query: [numbers]}}
+ * Run by tests/test_search_agreement.py, which compares it with lunr.py.
+ */
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const vm = require("vm");
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const lunr = require(path.join(ROOT, "node_modules", "lunr"));
+const { Engine } = require(path.join(ROOT, "theme", "static", "js", "search-engine.js"));
+
+const input = JSON.parse(fs.readFileSync(0, "utf8"));
+const searchDir = path.join(input.site, "search");
+const sandbox = {};
+sandbox.window = sandbox;
+vm.createContext(sandbox);
+const load = (relative) => vm.runInContext(fs.readFileSync(path.join(searchDir, relative), "utf8"), sandbox);
+load("manifest.js");
+const registry = sandbox.ARCHIVE_SEARCH;
+const engine = new Engine(registry.manifest, lunr);
+const indexes = new Map();
+const index = (n) => {
+  if (!indexes.has(n)) {
+    if (!registry.terms[n]) load(`t/${n}.js`);
+    indexes.set(n, lunr.Index.load(registry.terms[n]));
+  }
+  return indexes.get(n);
+};
+
+const output = { searches: {}, analyze: {}, shards: {} };
+for (const query of input.queries || []) {
+  const plan = engine.plan(query);
+  output.searches[query] = engine.run(plan, index);
+  output.shards[query] = plan.shards;
+}
+for (const text of input.texts || []) {
+  output.analyze[text] = engine.analyzer.analyze(text);
+}
+process.stdout.write(JSON.stringify(output));

@@ -1,0 +1,211 @@
+/* Archive search engine: analysis, query plan and merge over term shards.
+ *
+ * The twin of plugins/search/search_index.py (analyze, plan_query, search):
+ * the agreement test runs both over the same queries and compares the refs.
+ * Field names, boosts, stop words and stemming exceptions come from the
+ * manifest written by the plugin; nothing here repeats them.
+ * Works in the browser (window.ArchiveSearchEngine) and in Node (require).
+ */
+(function (root, factory) {
+  "use strict";
+  if (typeof module === "object" && module.exports) {
+    module.exports = factory();
+  } else {
+    root.ArchiveSearchEngine = factory();
+  }
+})(typeof self !== "undefined" ? self : this, function () {
+  "use strict";
+
+  var TOKEN_RE = /[\p{L}\p{N}]+(?:['.][\p{L}\p{N}]+)*/gu;
+
+  function words(text) {
+    var normal = String(text).normalize("NFC").toLowerCase().replace(/\u2019/g, "'");
+    return normal.match(TOKEN_RE) || [];
+  }
+
+  function stripPossessive(word) {
+    return word.endsWith("'s") ? word.slice(0, -2) : word;
+  }
+
+  function endsWithAny(word, suffixes) {
+    return suffixes.some(function (suffix) { return word.endsWith(suffix); });
+  }
+
+  function Analyzer(analysis) {
+    this.stop = new Set(analysis.stopWords);
+    this.exceptions = new Set(analysis.stemExceptions);
+  }
+
+  /* A light plural stemmer (after Harman's S-stemmer): cities -> city. */
+  Analyzer.prototype.stem = function (word) {
+    if (word.length <= 3 || this.exceptions.has(word)) return word;
+    if (word.endsWith("ies") && !endsWithAny(word, ["eies", "aies"])) return word.slice(0, -3) + "y";
+    if (endsWithAny(word, ["sses", "ches", "shes", "xes", "zzes"])) return word.slice(0, -2);
+    if (word.endsWith("s") && !endsWithAny(word, ["ss", "us", "is", "'s"])) return word.slice(0, -1);
+    return word;
+  };
+
+  Analyzer.prototype.analyze = function (text) {
+    var terms = [];
+    var self = this;
+    words(text).forEach(function (word) {
+      word = stripPossessive(word);
+      if (word && !self.stop.has(word)) terms.push(self.stem(word));
+    });
+    return terms;
+  };
+
+  /* Per word its term (null for a stop word) and, for the last word, its prefix. */
+  Analyzer.prototype.plan = function (text, prefixMin) {
+    var self = this;
+    var raw = words(text).map(stripPossessive).filter(Boolean);
+    var planned = [];
+    raw.forEach(function (word, position) {
+      var last = position === raw.length - 1;
+      var term = self.stop.has(word) ? null : self.stem(word);
+      var prefix = last && word.length >= prefixMin ? word : null;
+      if (term || prefix) planned.push({ term: term, prefix: prefix });
+    });
+    var title = this.analyze(text).join(" ");
+    return { words: planned, title: title || null };
+  };
+
+  /* The shard whose range holds term (firsts in JavaScript string order). */
+  function shardFor(term, firsts) {
+    var low = 0;
+    var high = firsts.length - 1;
+    var found = 0;
+    while (low <= high) {
+      var middle = (low + high) >> 1;
+      if (firsts[middle] <= term) {
+        found = middle;
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
+    }
+    return found;
+  }
+
+  function shardRange(prefix, firsts) {
+    var low = shardFor(prefix, firsts);
+    var high = low;
+    while (high + 1 < firsts.length && firsts[high + 1].startsWith(prefix)) high += 1;
+    var shards = [];
+    for (var n = low; n <= high; n++) shards.push(n);
+    return shards;
+  }
+
+  function round(score) {
+    return Math.round(score * 1e6) / 1e6;
+  }
+
+  function Engine(manifest, lunr) {
+    this.manifest = manifest;
+    this.lunr = lunr;
+    this.analyzer = new Analyzer(manifest.analysis);
+  }
+
+  /* The plan of a query and the term shards it needs. */
+  Engine.prototype.plan = function (text) {
+    var manifest = this.manifest;
+    var query = manifest.query;
+    var firsts = manifest.termShards;
+    var plan = this.analyzer.plan(text, query.prefixMin);
+    var clauses = [];
+    plan.words.forEach(function (word, number) {
+      if (word.term) {
+        clauses.push({ term: word.term, word: number, wildcard: false, boost: query.exactBoost,
+          fields: manifest.wordFields, shards: [shardFor(word.term, firsts)] });
+      }
+      if (word.prefix) {
+        var shards = shardRange(word.prefix, firsts);
+        if (shards.length <= query.prefixMaxShards) {
+          clauses.push({ term: word.prefix, word: number, wildcard: true, boost: query.prefixBoost,
+            fields: manifest.wordFields, shards: shards });
+        }
+      }
+    });
+    if (plan.title) {
+      clauses.push({ term: plan.title, word: null, wildcard: false, boost: query.titleBoost,
+        fields: [manifest.titleField], shards: [shardFor(plan.title, firsts)] });
+    }
+    var needed = new Set();
+    clauses.forEach(function (clause) { clause.shards.forEach(function (n) { needed.add(n); }); });
+    plan.clauses = clauses;
+    plan.shards = Array.from(needed).sort(function (a, b) { return a - b; });
+    return plan;
+  };
+
+  /* Run a plan; index(n) returns the loaded lunr.Index of term shard n.
+   * Returns {refs: [...best first], mode: "all" | "any"}. */
+  Engine.prototype.run = function (plan, index) {
+    var lunr = this.lunr;
+    var scores = new Map();
+    var matched = new Map();
+    plan.clauses.forEach(function (clause) {
+      clause.shards.forEach(function (n) {
+        var results = index(n).query(function (q) {
+          q.term(clause.term, {
+            fields: clause.fields, usePipeline: false, boost: 1,
+            wildcard: clause.wildcard ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE
+          });
+        });
+        results.forEach(function (result) {
+          scores.set(result.ref, (scores.get(result.ref) || 0) + clause.boost * result.score);
+          if (clause.word !== null) {
+            if (!matched.has(result.ref)) matched.set(result.ref, new Set());
+            matched.get(result.ref).add(clause.word);
+          }
+        });
+      });
+    });
+    var wanted = plan.words.length;
+    var every = [];
+    scores.forEach(function (_, ref) {
+      if ((matched.get(ref) || new Set()).size === wanted) every.push(ref);
+    });
+    var refs = every.length ? every : Array.from(scores.keys());
+    refs.sort(function (a, b) {
+      return round(scores.get(b)) - round(scores.get(a)) || Number(a) - Number(b);
+    });
+    return { refs: refs, mode: every.length || !scores.size ? "all" : "any" };
+  };
+
+  /* Split text into [{text, mark}] pieces, marking the words the query matched. */
+  Engine.prototype.highlight = function (text, plan) {
+    var analyzer = this.analyzer;
+    var terms = new Set();
+    var prefixes = [];
+    plan.words.forEach(function (word) {
+      if (word.term) terms.add(word.term);
+      if (word.prefix) prefixes.push(word.prefix);
+    });
+    var pieces = [];
+    var last = 0;
+    var source = String(text);
+    var re = new RegExp(TOKEN_RE.source, "gu");
+    var match;
+    while ((match = re.exec(source)) !== null) {
+      var word = stripPossessive(words(match[0])[0] || "");
+      var hit = word && (
+        (!analyzer.stop.has(word) && terms.has(analyzer.stem(word))) ||
+        prefixes.some(function (prefix) { return word.startsWith(prefix); })
+      );
+      if (!hit) continue;
+      if (match.index > last) pieces.push({ text: source.slice(last, match.index), mark: false });
+      pieces.push({ text: match[0], mark: true });
+      last = match.index + match[0].length;
+    }
+    if (last < source.length) pieces.push({ text: source.slice(last), mark: false });
+    return pieces;
+  };
+
+  return {
+    words: words,
+    Analyzer: Analyzer,
+    Engine: Engine,
+    shardFor: shardFor,
+    shardRange: shardRange
+  };
+});

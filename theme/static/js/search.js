@@ -1,0 +1,349 @@
+/* The search page: reads ?q=, loads the index shards a query needs with
+ * <script> tags (works from file://), shows results as you type.
+ * Result text comes from the index: it is only ever set with textContent. */
+(function () {
+  "use strict";
+
+  var PAGE_SIZE = 20;
+  var DEBOUNCE_MS = 150;
+
+  var root = document.getElementById("search");
+  var registry = window.ARCHIVE_SEARCH;
+  if (!root) return;
+  var noJs = document.getElementById("search-nojs");
+  var form = document.getElementById("search-form");
+  var box = document.getElementById("search-query");
+  var topicSelect = document.getElementById("search-topic");
+  var yearSelect = document.getElementById("search-year");
+  var status = document.getElementById("search-status");
+  var list = document.getElementById("search-results");
+  var more = document.getElementById("search-more");
+  var empty = document.getElementById("search-empty");
+
+  if (!registry || !window.lunr || !window.ArchiveSearchEngine) {
+    root.hidden = false;
+    if (noJs) noJs.hidden = true;
+    form.hidden = true;
+    status.textContent = "The search index is missing from this copy of the site. Rebuild it with `make site`.";
+    empty.hidden = false;
+    return;
+  }
+
+  var manifest = registry.manifest;
+  var engine = new window.ArchiveSearchEngine.Engine(manifest, window.lunr);
+  var indexBase = root.getAttribute("data-index");
+  var siteBase = root.getAttribute("data-site");
+  var scripts = new Map();
+  var indexes = new Map();
+  var generation = 0;
+  var timer = null;
+  var current = { refs: [], shown: 0, plan: null };
+
+  // -- loading -------------------------------------------------------------
+
+  function loadScript(relative) {
+    if (!scripts.has(relative)) {
+      scripts.set(relative, new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = indexBase + relative;
+        script.onload = function () { resolve(); };
+        script.onerror = function () {
+          scripts.delete(relative);
+          reject(new Error("could not load search/" + relative));
+        };
+        document.head.appendChild(script);
+      }));
+    }
+    return scripts.get(relative);
+  }
+
+  function loadTerms(numbers) {
+    return Promise.all(numbers.map(function (n) {
+      return registry.terms[n] ? null : loadScript("t/" + n + ".js");
+    }));
+  }
+
+  function docShard(ref) {
+    return Math.floor(Number(ref) / manifest.docShardSize);
+  }
+
+  function loadDocs(refs) {
+    var numbers = new Set(refs.map(docShard));
+    return Promise.all(Array.from(numbers).map(function (n) {
+      return registry.docs[n] ? null : loadScript("d/" + n + ".js");
+    }));
+  }
+
+  function index(n) {
+    if (!indexes.has(n)) indexes.set(n, window.lunr.Index.load(registry.terms[n]));
+    return indexes.get(n);
+  }
+
+  function doc(ref) {
+    var n = docShard(ref);
+    return registry.docs[n][Number(ref) - n * manifest.docShardSize];
+  }
+
+  // -- facets --------------------------------------------------------------
+
+  function yearOf(ref) {
+    var number = Number(ref);
+    for (var i = 0; i < manifest.years.length; i++) {
+      var range = manifest.years[i];
+      if (number >= range[1] && number <= range[2]) return String(range[0]);
+    }
+    return "";
+  }
+
+  function topicOf(ref) {
+    return manifest.topics[manifest.docTopics[Number(ref)]];
+  }
+
+  function fillSelect(select, values) {
+    values.forEach(function (value) {
+      var option = document.createElement("option");
+      option.value = value;
+      option.textContent = value;
+      option.setAttribute("data-label", value);
+      select.appendChild(option);
+    });
+  }
+
+  function showCounts(select, counts) {
+    Array.prototype.forEach.call(select.options, function (option) {
+      var label = option.getAttribute("data-label");
+      if (!label) return;
+      option.textContent = counts ? label + " (" + (counts.get(label) || 0) + ")" : label;
+    });
+  }
+
+  // -- state in the URL -------------------------------------------------------
+
+  function readState() {
+    var params = new URLSearchParams(window.location.search);
+    return { q: params.get("q") || "", topic: params.get("topic") || "", year: params.get("year") || "" };
+  }
+
+  function formState() {
+    return { q: box.value, topic: topicSelect.value, year: yearSelect.value };
+  }
+
+  function applyState(state) {
+    box.value = state.q;
+    topicSelect.value = state.topic;
+    yearSelect.value = state.year;
+    if (topicSelect.value !== state.topic) topicSelect.value = "";
+    if (yearSelect.value !== state.year) yearSelect.value = "";
+  }
+
+  function writeState(state, push) {
+    var params = new URLSearchParams();
+    if (state.q) params.set("q", state.q);
+    if (state.topic) params.set("topic", state.topic);
+    if (state.year) params.set("year", state.year);
+    var query = params.toString();
+    var url = window.location.pathname + (query ? "?" + query : "");
+    if (url === window.location.pathname + window.location.search) return;
+    try {
+      window.history[push ? "pushState" : "replaceState"](state, "", url);
+    } catch (error) {
+      // Some browsers refuse history changes on file:// pages; the search still works.
+    }
+  }
+
+  // -- rendering ------------------------------------------------------------------
+
+  function say(text) {
+    status.textContent = text;
+  }
+
+  function plural(count, word) {
+    return count.toLocaleString("en") + " " + word + (count === 1 ? "" : "s");
+  }
+
+  function renderResult(ref, plan) {
+    var entry = doc(ref);
+    var item = document.createElement("li");
+    item.className = "search-result";
+    var heading = document.createElement("h2");
+    heading.className = "search-result__title";
+    var link = document.createElement("a");
+    link.href = siteBase + entry.url;
+    link.textContent = entry.title;
+    heading.appendChild(link);
+    var meta = document.createElement("p");
+    meta.className = "search-result__meta";
+    var time = document.createElement("time");
+    time.dateTime = entry.date;
+    time.textContent = entry.dateLabel;
+    meta.appendChild(time);
+    meta.appendChild(document.createTextNode(" · " + entry.topic));
+    var snippet = document.createElement("p");
+    snippet.className = "search-result__snippet";
+    engine.highlight(entry.summary, plan).forEach(function (piece) {
+      if (piece.mark) {
+        var mark = document.createElement("mark");
+        mark.textContent = piece.text;
+        snippet.appendChild(mark);
+      } else {
+        snippet.appendChild(document.createTextNode(piece.text));
+      }
+    });
+    item.appendChild(heading);
+    item.appendChild(meta);
+    item.appendChild(snippet);
+    return item;
+  }
+
+  function showMore(mine) {
+    var next = current.refs.slice(current.shown, current.shown + PAGE_SIZE);
+    return loadDocs(next).then(function () {
+      if (mine !== generation) return;
+      var fragment = document.createDocumentFragment();
+      next.forEach(function (ref) { fragment.appendChild(renderResult(ref, current.plan)); });
+      list.appendChild(fragment);
+      current.shown += next.length;
+      more.hidden = current.shown >= current.refs.length;
+    });
+  }
+
+  function describe(state, count, mode) {
+    var text = count ? plural(count, "result") : "No results";
+    text += " for “" + state.q.trim() + "”";
+    if (state.topic) text += " in " + state.topic;
+    if (state.year) text += " from " + state.year;
+    if (count && mode === "any") text += " (no article has all the words; showing articles with some of them)";
+    return text + ".";
+  }
+
+  function search(state) {
+    var mine = ++generation;
+    var started = performance.now();
+    list.textContent = "";
+    more.hidden = true;
+    empty.hidden = true;
+    var plan = engine.plan(state.q);
+    if (!plan.clauses.length) {
+      showCounts(topicSelect, null);
+      showCounts(yearSelect, null);
+      current = { refs: [], shown: 0, plan: plan };
+      say(state.q.trim()
+        ? "Type a longer word: “" + state.q.trim() + "” is too common to search for."
+        : "Type to search " + plural(manifest.docCount, "article") + ".");
+      root.setAttribute("data-state", "idle");
+      return Promise.resolve();
+    }
+    root.setAttribute("data-state", "loading");
+    return loadTerms(plan.shards).then(function () {
+      if (mine !== generation) return null;
+      var loaded = performance.now();
+      var found = engine.run(plan, index);
+      var topics = new Map();
+      var years = new Map();
+      var refs = found.refs.filter(function (ref) {
+        var topic = topicOf(ref);
+        var year = yearOf(ref);
+        if (!state.year || year === state.year) topics.set(topic, (topics.get(topic) || 0) + 1);
+        if (!state.topic || topic === state.topic) years.set(year, (years.get(year) || 0) + 1);
+        return (!state.topic || topic === state.topic) && (!state.year || year === state.year);
+      });
+      showCounts(topicSelect, topics);
+      showCounts(yearSelect, years);
+      current = { refs: refs, shown: 0, plan: plan };
+      return showMore(mine).then(function () {
+        if (mine !== generation) return;
+        say(describe(state, refs.length, found.mode));
+        empty.hidden = refs.length > 0;
+        root.setAttribute("data-load-ms", (loaded - started).toFixed(1));
+        root.setAttribute("data-search-ms", (performance.now() - loaded).toFixed(1));
+        root.setAttribute("data-state", "done");
+      });
+    }).catch(function (error) {
+      if (mine !== generation) return;
+      say("Search failed: " + error.message + ". Rebuild the site with `make site`.");
+      root.setAttribute("data-state", "error");
+    });
+  }
+
+  // -- events ------------------------------------------------------------------------
+
+  function links() {
+    return Array.prototype.slice.call(list.querySelectorAll(".search-result__title a"));
+  }
+
+  box.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      var state = formState();
+      writeState(state, false);
+      search(state);
+    }, DEBOUNCE_MS);
+  });
+
+  box.addEventListener("keydown", function (event) {
+    if (event.key === "ArrowDown") {
+      var first = links()[0];
+      if (first) {
+        event.preventDefault();
+        first.focus();
+      }
+    }
+  });
+
+  list.addEventListener("keydown", function (event) {
+    var all = links();
+    var position = all.indexOf(document.activeElement);
+    if (position < 0) return;
+    if (event.key === "ArrowDown" && position + 1 < all.length) {
+      event.preventDefault();
+      all[position + 1].focus();
+    } else if (event.key === "ArrowUp") {
+      event.preventDefault();
+      (position > 0 ? all[position - 1] : box).focus();
+    } else if (event.key === "Escape") {
+      box.focus();
+    }
+  });
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    clearTimeout(timer);
+    var state = formState();
+    writeState(state, true);
+    search(state);
+  });
+
+  [topicSelect, yearSelect].forEach(function (select) {
+    select.addEventListener("change", function () {
+      clearTimeout(timer);
+      var state = formState();
+      writeState(state, true);
+      search(state);
+    });
+  });
+
+  more.addEventListener("click", function () {
+    var next = current.shown;
+    showMore(generation).then(function () {
+      var all = links();
+      if (all[next]) all[next].focus();
+    });
+  });
+
+  window.addEventListener("popstate", function () {
+    var state = readState();
+    applyState(state);
+    search(state);
+  });
+
+  // -- start ---------------------------------------------------------------------------
+
+  fillSelect(topicSelect, manifest.topics);
+  fillSelect(yearSelect, manifest.years.map(function (range) { return String(range[0]); }));
+  if (noJs) noJs.hidden = true;
+  root.hidden = false;
+  var initial = readState();
+  applyState(initial);
+  search(initial);
+  if (!initial.q) box.focus();
+})();
