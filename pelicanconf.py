@@ -132,9 +132,12 @@ PLUGINS = [
     "archive_site",
     "archive_guard",
     "offline_download",
+    "search",
 ]
 
 SITEMAP = {"format": "xml"}
+# plugins/search: term-sharded lunr index in output/search/ (see its docstring).
+SEARCH = {"shard_bytes": 48_000, "doc_shard_size": 50}
 # The build refuses what `archivist check` refuses (see archivist/validate.py).
 ARCHIVE_GUARD = {"max_bytes": 1_000_000, "duplicate_threshold": 0.8}
 # Where the offline zip is published; set by the Pages workflow, unset locally
