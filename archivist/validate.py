@@ -481,8 +481,10 @@ def _check_unique_slug(parsed, index, settings):
 
 def _check_near_duplicates(parsed, index, opts):
     grams = shingles(parsed.article.body)
+    body = parsed.article.body
+    first_line = parsed.article.body_line + body[: len(body) - len(body.lstrip())].count("\n")
     for other, similarity in index.near_duplicates(parsed.path, grams, opts["duplicate_threshold"]):
-        yield Finding(parsed.path, parsed.article.body_line, ERROR,
+        yield Finding(parsed.path, first_line, ERROR,
                       f"near-duplicate of {other} ({similarity:.0%} of the text is the same): "
                       "keep one of them, or merge them")
 

@@ -1,0 +1,301 @@
+"""`archivist check`: every validation rule, its message, its line and the exit status.
+
+A tiny archive is written into a temporary folder for each test: two good
+articles and an About page, with a settings file that reuses pelicanconf.py.
+"""
+
+import datetime
+import textwrap
+
+import pytest
+
+from archivist import validate
+from archivist.cli import main
+from tests.conftest import ROOT
+
+GOOD = textwrap.dedent("""\
+    ---
+    title: Observatory Opens Its Dome To The Public
+    date: 2025-02-10
+    category: Science
+    tags:
+      - Observatory
+      - Astronomy
+    summary: The town observatory opened its dome to visitors for the first time.
+    source: Test Gazette
+    slug: observatory-opens-its-dome-to-the-public
+    ---
+
+    The hilltop observatory welcomed its first evening visitors on Monday, when
+    volunteers guided small groups up the spiral stairs to the old brass telescope.
+
+    Children queued in the cold to look at the craters of the Moon while the
+    curator explained how the dome turns on its iron rails.
+    """)
+GOOD_NAME = "2025-02-10-observatory-opens-its-dome-to-the-public.md"
+
+FERRY = textwrap.dedent("""\
+    ---
+    title: Ferry Crew Rescues Stranded Kayakers
+    date: 2025-01-20
+    category: Society
+    tags:
+      - Hong Kong
+      - Asteroid Defense
+      - Ferries
+    summary: A ferry crew pulled two kayakers from the water near the harbour wall.
+    source: Test Gazette
+    slug: ferry-crew-rescues-stranded-kayakers
+    ---
+
+    Two kayakers who capsized near the harbour wall were lifted aboard the morning
+    ferry after its captain spotted their orange jackets in the swell, the port
+    authority said, praising the crew for a calm and quick response in rough seas.
+    """)
+FERRY_NAME = "2025-01-20-ferry-crew-rescues-stranded-kayakers.md"
+
+SETTINGS = f"""\
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+from pelicanconf import *  # noqa
+PATH = "content"
+THEME = {str(ROOT / "theme")!r}
+"""
+
+
+@pytest.fixture
+def archive(tmp_path, monkeypatch):
+    """A two-article archive; the current folder is its root, as in the repository."""
+    articles = tmp_path / "content" / "articles" / "2025"
+    articles.mkdir(parents=True)
+    (articles / FERRY_NAME).write_text(FERRY, encoding="utf-8")
+    (tmp_path / "content" / "pages").mkdir()
+    (tmp_path / "content" / "pages" / "about.md").write_text("---\ntitle: About\n---\n\nHello.\n")
+    (tmp_path / "settings.py").write_text(SETTINGS)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def check(capsys, *args):
+    status = main(["check", "--settings", "settings.py", *args])
+    out, err = capsys.readouterr()
+    return status, out.splitlines(), err
+
+
+def write(archive, text, name=GOOD_NAME, data=None):
+    path = archive / "content" / "articles" / "2025" / name
+    if data is not None:
+        path.write_bytes(data)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return f"content/articles/2025/{name}"
+
+
+def test_a_good_archive_passes(archive, capsys):
+    write(archive, GOOD)
+    status, out, err = check(capsys)
+    assert (status, out) == (0, [])
+    assert "checked 2 article(s): 0 error(s), 0 warning(s)" in err
+
+
+# (what is wrong, how the good article is changed, line reported, words of the message)
+ERRORS = [
+    ("invalid YAML", ("category: Science", "category: [Science"), 5, "invalid YAML front matter"),
+    ("no front matter", ("---\ntitle", "title"), 1, "no YAML front matter"),
+    ("title not text", ("title: Observatory Opens Its Dome To The Public", "title: 2025"), 2,
+     "'title' must be text, not int 2025: put it in quotes"),
+    ("impossible date", ("date: 2025-02-10", "date: 2025-02-30"), 3,
+     "invalid date: day is out of range for month"),
+    ("date not a date", ("date: 2025-02-10", "date: last Tuesday"), 3,
+     "'date' 'last Tuesday' is not a date: write it as YYYY-MM-DD"),
+    ("date in the future", ("date: 2025-02-10", "date: 2999-01-01"), 3, "'date' 2999-01-01 is in the future"),
+    ("unknown category", ("category: Science", "category: Sciense"), 4,
+     "unknown category 'Sciense': did you mean 'Science'?"),
+    ("tags not a list", ("tags:\n  - Observatory\n  - Astronomy", "tags: Observatory, Astronomy"), 5,
+     "'tags' must be a YAML list"),
+    ("empty tag", ("  - Astronomy", "  - Astronomy\n  - ''"), 5, "empty tag: remove the empty '-' line"),
+    ("duplicate tag", ("  - Astronomy", "  - Astronomy\n  - astronomy"), 5,
+     "duplicate tag 'astronomy' (same as 'Astronomy'): keep only one"),
+    ("tag with spaces", ("  - Astronomy", "  - ' Astronomy'"), 5, "tag ' Astronomy' has extra spaces"),
+    ("tag not text", ("  - Astronomy", "  - 2025"), 5, "tag 2025 must be text: put it in quotes"),
+    ("slug with a slash", ("slug: observatory-opens-its-dome-to-the-public", "slug: ../../etc/passwd"), 10,
+     "slug '../../etc/passwd' would write outside its folder"),
+    ("slug not ASCII", ("slug: observatory-opens-its-dome-to-the-public", "slug: café-opens"), 10,
+     "slug 'café-opens' is not ASCII"),
+    ("slug badly formed", ("slug: observatory-opens-its-dome-to-the-public", "slug: Dome_Opens--"), 10,
+     "slug 'Dome_Opens--' is not of the form words-like-this"),
+    ("slug already used", ("slug: observatory-opens-its-dome-to-the-public", "slug: ferry-crew-rescues-stranded-kayakers"),
+     10, f"slug 'ferry-crew-rescues-stranded-kayakers' is also used by content/articles/2025/{FERRY_NAME}:11"),
+    ("raw script", ("volunteers guided", "volunteers <script>alert(1)</script> guided"), 14,
+     "raw <script> in the body"),
+    ("raw iframe", ("Children queued", '<iframe src="https://example.org/"></iframe>\n\nChildren queued'), 16,
+     "raw <iframe> in the body"),
+    ("event handler", ("Children queued", '<img src="moon.png" onerror="steal()">\n\nChildren queued'), 16,
+     "event-handler attribute 'onerror=' in the body"),
+    ("javascript link in Markdown", ("the old brass telescope.", "the [old telescope](javascript:alert(1))."), 14,
+     "javascript: URL in the body"),
+    ("javascript link in HTML", ("the old brass telescope.", "the <a href='javascript:go()'>telescope</a>."), 14,
+     "javascript: URL in the body"),
+    ("TODO summary", ("summary: The town", "summary: TODO the town"), 8, "'summary' still holds the TODO placeholder"),
+    ("TODO tag", ("  - Astronomy", "  - TODO"), 5, "tags still hold the TODO placeholder"),
+    ("TODO in the body", ("Children queued", "TODO: check this.\n\nChildren queued"), 16,
+     "the body still holds a TODO placeholder"),
+    ("bad source_url", ("source: Test Gazette", "source: Test Gazette\nsource_url: javascript:alert(1)"), 10,
+     "source_url 'javascript:alert(1)' is not a web address"),
+    ("modified before date", ("date: 2025-02-10", "date: 2025-02-10\nmodified: 2025-01-01"), 4,
+     "'modified' 2025-01-01 is before 'date' 2025-02-10"),
+]
+
+
+@pytest.mark.parametrize("old_new, line, message", [e[1:] for e in ERRORS], ids=[e[0] for e in ERRORS])
+def test_each_error_is_reported_on_its_line(archive, capsys, old_new, line, message):
+    old, new = old_new
+    assert old in GOOD
+    path = write(archive, GOOD.replace(old, new, 1))
+    status, out, err = check(capsys)
+    assert status == 1
+    mine = [o for o in out if o.startswith(f"{path}:")]
+    assert any(o.startswith(f"{path}:{line}: error: ") and message in o for o in mine), out
+    assert "0 error(s)" not in err
+
+
+@pytest.mark.parametrize("key, line", [("title", 1), ("date", 1), ("category", 1), ("tags", 1),
+                                       ("summary", 1), ("source", 1)])
+def test_each_required_key_is_required(archive, capsys, key, line):
+    lines = [ln for ln in GOOD.splitlines() if not ln.startswith(f"{key}:")]
+    if key == "tags":
+        lines = [ln for ln in lines if not ln.startswith("  - ")]
+    path = write(archive, "\n".join(lines) + "\n")
+    status, out, _ = check(capsys, path)
+    assert status == 1
+    assert any(o.startswith(f"{path}:{line}: error: missing '{key}': ") for o in out), out
+
+
+def test_an_empty_value_counts_as_missing(archive, capsys):
+    path = write(archive, GOOD.replace("source: Test Gazette", "source:"))
+    status, out, _ = check(capsys, path)
+    assert status == 1
+    assert out == [f"{path}:9: error: missing 'source': add 'source: ...' to the front matter"]
+
+
+def test_code_is_not_mistaken_for_html(archive, capsys):
+    text = GOOD.replace("Children queued", "The page used `<script>` and\n\n```\n<iframe onload=x>\n```\n\nChildren queued")
+    path = write(archive, text)
+    status, out, _ = check(capsys, path)
+    assert (status, out) == (0, [])
+
+
+def test_file_level_errors(archive, capsys):
+    latin1 = write(archive, None, "2025-02-11-latin.md", data=GOOD.replace("Children", "Café").encode("latin-1"))
+    empty = write(archive, None, "2025-02-12-empty.md", data=b"  \n")
+    huge = write(archive, None, "2025-02-13-huge.md", data=GOOD.encode() + b"x" * 1_000_001)
+    text = write(archive, GOOD, "2025-02-14-notes.txt")
+    status, out, _ = check(capsys)
+    assert status == 1
+    assert f"{latin1}:16: error: not valid UTF-8 (byte 0xe9): save the file as UTF-8" in out
+    assert f"{empty}:1: error: file is empty: write the front matter and the article, or delete it" in out
+    assert any(o.startswith(f"{huge}:1: error: file is 1,000,") and "over the limit of 1,000,000" in o for o in out)
+    assert f"{text}:1: error: not a Markdown file, so the build ignores it: rename it to end in .md" in out
+
+
+def test_near_duplicate_names_the_other_file(archive, capsys):
+    copy = FERRY.replace("slug: ferry-crew-rescues-stranded-kayakers", "slug: kayakers-rescued")
+    copy = copy.replace("in rough seas", "in rough weather")
+    path = write(archive, copy, "2025-01-20-kayakers-rescued.md")
+    status, out, _ = check(capsys, path)
+    assert status == 1
+    assert any(
+        o.startswith(f"{path}:14: error: near-duplicate of content/articles/2025/{FERRY_NAME} (")
+        and "% of the text is the same" in o
+        for o in out
+    ), out
+
+
+def test_tag_spelling_warnings_fail_only_with_strict(archive, capsys):
+    text = GOOD.replace("  - Astronomy", "  - Astronomy\n  - Hongkong\n  - Asteroid Defence")
+    path = write(archive, text)
+    status, out, err = check(capsys, path)
+    assert status == 0
+    assert out == [
+        f"{path}:5: warning: new tag 'Asteroid Defence' looks like the existing tag 'Asteroid Defense' "
+        f"(e.g. content/articles/2025/{FERRY_NAME}): use that one if it means the same",
+        f"{path}:5: warning: tag 'Hongkong' is spelled 'Hong Kong' elsewhere in the archive "
+        f"(e.g. content/articles/2025/{FERRY_NAME}): use the same spelling",
+    ]
+    assert "0 error(s), 2 warning(s)" in err
+    status, _, _ = check(capsys, "--strict", path)
+    assert status == 1
+
+
+def test_unknown_keys_and_file_names_are_warnings(archive, capsys):
+    path = write(archive, GOOD.replace("source: Test", "sauce: Test\nsource: Test"), "dome.md")
+    status, out, _ = check(capsys, path)
+    assert status == 0
+    assert out == [
+        f"{path}:1: warning: file name does not follow the convention: rename it to {GOOD_NAME}",
+        f"{path}:9: warning: unknown front matter key 'sauce': did you mean 'source'?",
+    ]
+
+
+def test_github_format_prints_annotations(archive, capsys):
+    path = write(archive, GOOD.replace("category: Science", "category: Sciense").replace("  - Astronomy", "  - Hongkong"))
+    status, out, _ = check(capsys, "--format", "github", path)
+    assert status == 1
+    assert out[0].startswith(f"::error file={path},line=4::unknown category 'Sciense': did you mean 'Science'?")
+    assert out[1].startswith(f"::warning file={path},line=5::tag 'Hongkong' is spelled 'Hong Kong'")
+
+
+def test_folders_are_walked_without_pages(archive, capsys):
+    write(archive, GOOD.replace("category: Science", "category: Sciense"))
+    status, out, err = check(capsys, "content")
+    assert status == 1
+    assert len(out) == 1 and "unknown category" in out[0]
+    assert "checked 2 article(s)" in err
+
+
+def test_a_missing_path_is_an_error(archive, capsys):
+    status, out, err = check(capsys, "content/articles/nope.md")
+    assert status == 1
+    assert "content/articles/nope.md: no such file or folder" in err
+
+
+def test_every_command_has_help(capsys):
+    from archivist.cli import build_parser
+
+    parser = build_parser()
+    actions = [a for a in parser._subparsers._group_actions if hasattr(a, "choices")]
+    commands = actions[0].choices
+    assert {"check", "new"} <= set(commands)
+    for name, sub in commands.items():
+        assert sub.description, f"'archivist {name}' has no description"
+
+
+# Pure functions, without files.
+
+def test_tag_key_ignores_case_spaces_and_punctuation():
+    assert validate.tag_key("Hong Kong") == validate.tag_key("hong-kong") == validate.tag_key("HongKong")
+    assert validate.tag_key("Hong Kong") != validate.tag_key("Hong Kong Island")
+
+
+def test_annotations_escape_their_special_characters():
+    finding = validate.Finding("a,b:c.md", 3, validate.ERROR, "50% done\nnext")
+    assert finding.github() == "::error file=a%2Cb%3Ac.md,line=3::50%25 done%0Anext"
+    assert str(finding) == "a,b:c.md:3: error: 50% done\nnext"
+
+
+def test_future_dates_allow_one_day_for_time_zones():
+    parsed = validate.read("x.md", GOOD.replace("2025-02-10", "2025-03-02").encode(), validate.DEFAULTS)
+    settings = {"ARCHIVE_TOPICS": {"Science": ""}, "SLUG_REGEX_SUBSTITUTIONS": []}
+    index = validate.ArchiveIndex([], settings)
+
+    def future(today):
+        findings = validate.check_article(parsed, index, settings, today=today)
+        return [f.message for f in findings if "future" in f.message]
+
+    assert future(datetime.date(2025, 3, 1)) == []
+    assert future(datetime.date(2025, 2, 28)) != []
+
+
+def test_unknown_archive_guard_options_are_refused():
+    with pytest.raises(ValueError, match="unknown ARCHIVE_GUARD option"):
+        validate.options({"ARCHIVE_GUARD": {"max_byte": 5}})
