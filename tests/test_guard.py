@@ -1,0 +1,134 @@
+"""archive_guard and offline_download: pure functions, then real Pelican builds of a tiny archive."""
+
+import json
+import os
+import subprocess
+import sys
+import types
+
+import pytest
+
+from plugins.archive_guard import guard
+from plugins.offline_download import link
+from tests.conftest import ROOT, build_site
+from tests.test_check import FERRY, FERRY_NAME, GOOD, GOOD_NAME
+
+
+def item(save_as, source):
+    return types.SimpleNamespace(save_as=save_as, source_path=source)
+
+
+def generators(articles=(), pages=(), direct=("index", "search")):
+    settings = {"DIRECT_TEMPLATES": list(direct), "SEARCH_SAVE_AS": "search.html"}
+    return [
+        types.SimpleNamespace(settings=settings, articles=list(articles), translations=[]),
+        types.SimpleNamespace(settings=settings, pages=list(pages), hidden_pages=[]),
+    ]
+
+
+def test_distinct_outputs_pass():
+    guard.check_outputs(generators([item("2025/01/a.html", "/c/a.md")], [item("about.html", "/c/about.md")]))
+
+
+def test_two_articles_on_one_page_are_refused(capfd):
+    gens = generators([item("2025/01/a.html", "/c/a.md"), item("2025/01/./a.html", "/c/b.md")])
+    with pytest.raises(guard.ArchiveGuardError, match="two sources would write the same page"):
+        guard.check_outputs(gens)
+    err = capfd.readouterr().err
+    assert "/c/a.md:1: error: writes 2025/01/a.html, which /c/b.md also writes: change its slug" in err
+    assert "/c/b.md:1: error: writes 2025/01/a.html, which /c/a.md also writes" in err
+
+
+def test_a_page_cannot_replace_a_theme_page(capfd):
+    with pytest.raises(guard.ArchiveGuardError):
+        guard.check_outputs(generators(pages=[item("search.html", "/c/pages/search.md")]))
+    assert "/c/pages/search.md:1: error: writes search.html, which the 'search' page of the theme also writes" in (
+        capfd.readouterr().err
+    )
+
+
+@pytest.mark.parametrize("url, page_url, href", [
+    ("downloads/archive.zip", "about.html", "downloads/archive.zip"),
+    ("downloads/archive.zip", "help/about.html", "../downloads/archive.zip"),
+    ("https://example.org/a.zip", "help/about.html", "https://example.org/a.zip"),
+])
+def test_the_download_link_is_relative_to_its_page(url, page_url, href):
+    html = link.replace_marker(f"<p>Intro</p>\n{link.MARKER}\n", url, page_url)
+    assert f'<a href="{href}" download>Download the archive for offline reading</a>' in html
+    assert link.MARKER not in html
+
+
+def test_without_an_address_the_marker_just_goes():
+    assert link.replace_marker(f"<p>Intro</p>{link.MARKER}", "", "about.html") == "<p>Intro</p>"
+
+
+# Real builds.
+
+@pytest.fixture
+def content(tmp_path):
+    """A tiny archive: two good articles and an About page with the download marker."""
+    articles = tmp_path / "content" / "articles" / "2025"
+    articles.mkdir(parents=True)
+    (articles / GOOD_NAME).write_text(GOOD, encoding="utf-8")
+    (articles / FERRY_NAME).write_text(FERRY, encoding="utf-8")
+    pages = tmp_path / "content" / "pages"
+    pages.mkdir()
+    (pages / "about.md").write_text(f"---\ntitle: About\nslug: about\n---\n\nHello.\n\n{link.MARKER}\n")
+    return tmp_path / "content"
+
+
+def pelican(content, output, *options, **extra):
+    """Run `pelican`; ``extra`` settings all go after one -e (repeated -e flags override each other)."""
+    extra.setdefault("CACHE_PATH", str(output.parent / "cache"))
+    cmd = [sys.executable, "-m", "pelican", str(content), "-o", str(output), "-s", str(ROOT / "pelicanconf.py"),
+           *options, "-e", *(f"{key}={json.dumps(value)}" for key, value in extra.items())]
+    env = {**os.environ, "COLUMNS": "200"}
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
+
+
+def test_a_good_archive_builds_with_the_download_link(content, tmp_path):
+    result = pelican(content, tmp_path / "out", "--fatal", "errors", OFFLINE_DOWNLOAD_URL="downloads/archive.zip")
+    assert result.returncode == 0, result.stderr
+    about = (tmp_path / "out" / "about.html").read_text()
+    assert '<a href="downloads/archive.zip" download>Download the archive for offline reading</a>' in about
+    assert (tmp_path / "out" / "2025" / "02" / "observatory-opens-its-dome-to-the-public.html").exists()
+
+
+def test_the_real_about_page_has_no_link_without_a_zip(site):
+    about = (site / "about.html").read_text()
+    assert "Reading offline" in about
+    assert "archive.zip" not in about and link.MARKER not in about
+
+
+def test_invalid_yaml_stops_even_a_plain_pelican_run(content, tmp_path):
+    bad = content / "articles" / "2025" / GOOD_NAME
+    bad.write_text(GOOD.replace("category: Science", "category: [Science"), encoding="utf-8")
+    # Without --fatal, as a user runs it by hand: only the guard can stop it.
+    result = pelican(content, tmp_path / "out")
+    assert result.returncode == 1
+    assert f"{bad}:5: error: invalid YAML front matter" in result.stderr
+    assert "ArchiveGuardError" in result.stdout + result.stderr
+    assert not (tmp_path / "out" / "index.html").exists()
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("category: Science", "category: Astrology", ":4: error: unknown category 'Astrology'"),
+    ("category: Science\n", "", ":1: error: missing 'category'"),
+    ("slug: observatory-opens-its-dome-to-the-public", "slug: ferry-crew-rescues-stranded-kayakers",
+     ":10: error: slug 'ferry-crew-rescues-stranded-kayakers' is also used by"),
+], ids=["unknown category", "missing category", "duplicate slug"])
+def test_the_build_refuses_a_bad_article(content, tmp_path, old, new, message):
+    bad = content / "articles" / "2025" / GOOD_NAME
+    bad.write_text(GOOD.replace(old, new), encoding="utf-8")
+    result = build_site(tmp_path / "out", content, check=False)
+    assert result.returncode != 0
+    assert f"{bad}{message}" in result.stderr
+    assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_a_page_over_a_theme_page_stops_the_build(content, tmp_path):
+    page = content / "pages" / "search.md"
+    page.write_text("---\ntitle: Search tips\nslug: search\n---\n\nUse quotes.\n")
+    result = build_site(tmp_path / "out", content, check=False)
+    assert result.returncode != 0
+    assert f"{page}:1: error: writes search.html, which the 'search' page of the theme also writes" in result.stderr
