@@ -41,8 +41,10 @@ same articles always give the same bytes.
 import hashlib
 import html.parser
 import json
+import logging
 import math
 import re
+import time
 import unicodedata
 from bisect import bisect_right
 from pathlib import Path
@@ -52,6 +54,8 @@ from lunr.builder import Builder
 from lunr.index import Index
 from lunr.query import Query
 from lunr.stop_word_filter import WORDS as LUNR_STOP_WORDS
+
+logger = logging.getLogger(__name__)
 
 REF = "id"
 # Field name -> index-time boost. "fulltitle" holds the whole analyzed title
@@ -533,13 +537,20 @@ def generate(generators):
     """Signal receiver (all_generators_finalized): index the articles, write search/."""
     if not generators:
         return
+    started = time.perf_counter()
     settings = generators[0].settings
     options = settings_from(settings.get("SEARCH"))
     documents = order(article_document(article) for article in _articles(generators))
     topics = sorted({*settings.get("ARCHIVE_TOPICS", {}), *(doc["topic"] for doc in documents)})
     cache_file = Path(options["cache_path"] or Path(settings["CACHE_PATH"]) / "search") / "analysis.json"
-    analyzed, fresh = analyze_all(documents, load_cache(cache_file))
+    cache = load_cache(cache_file)
+    analyzed, fresh = analyze_all(documents, cache)
     files = search_files(documents, topics, options, analyzed)
     write_files(settings["OUTPUT_PATH"], files, lunr_js_path(options))
     cache_file.parent.mkdir(parents=True, exist_ok=True)
     cache_file.write_text(json.dumps(fresh, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+    logger.info(
+        "Search index: %d articles, %d term shards, %d files in %.2f s (%d analyses cached)",
+        len(documents), sum(name.startswith("t/") for name in files), len(files) + 1,
+        time.perf_counter() - started, len(cache.keys() & fresh.keys()),
+    )

@@ -1,0 +1,174 @@
+"""The search index builder on plain data: analysis, sharding, the reference search."""
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
+
+from search import search_index as si  # noqa: E402
+
+
+def doc(url, title, date="2025-03-10", topic="World", tags=(), summary="", body=""):
+    return si.document(url, title, date, date, topic, tags, summary, body)
+
+
+ARCHIVE = si.order([
+    doc("a.html", "Harbour ferry timetable approved", "2024-11-04", "Politics", ["ferries", "council"],
+        "The council approved a new ferry timetable.", "Ferries will sail every hour from the harbour."),
+    doc("b.html", "Ferry operator adds electric vessels", "2025-01-15", "Business", ["ferries", "electric"],
+        "Two electric ferries join the fleet.", "The ferry operator bought electric vessels. Ferry ferry ferry."),
+    doc("c.html", "Comet seen above the ridge", "2024-12-02", "Science", ["comets", "astronomy"],
+        "An observatory spotted a bright comet.", "Astronomers at the observatory saw the comet at dawn."),
+    doc("d.html", "Students track comet from rooftop", "2025-02-18", "Science", ["comets", "schools"],
+        "Pupils followed the comet for a week.", "The satellite dish on the school roof helped the students."),
+    doc("e.html", "Council debates coastal defences budget", "2025-02-03", "Politics", ["council", "budget"],
+        "Councillors argued over sea walls.", "The harbour walls need money, the council said."),
+])
+TOPICS = ["Business", "Politics", "Science", "World"]
+
+
+def built(shard_bytes):
+    options = si.settings_from({"shard_bytes": shard_bytes, "doc_shard_size": 2})
+    analyzed = [si.analyzed_fields(item) for item in ARCHIVE]
+    serialized = si.build_index(analyzed).serialize()
+    firsts, shards = si.partition(serialized, shard_bytes)
+    manifest = si.manifest(firsts, ARCHIVE, TOPICS, options)
+    indexes = [si.Index.load(json.loads(json.dumps(shard))) for shard in shards]
+    return manifest, indexes
+
+
+def run(query, shard_bytes=200):
+    manifest, indexes = built(shard_bytes)
+    return si.search(query, manifest, indexes.__getitem__)
+
+
+def urls(refs):
+    return [ARCHIVE[int(ref)]["url"] for ref in refs]
+
+
+def test_settings_merge_over_defaults_without_mutating():
+    given = {"shard_bytes": 1000}
+    merged = si.settings_from(given)
+    assert merged["shard_bytes"] == 1000
+    assert merged["doc_shard_size"] == si.DEFAULTS["doc_shard_size"]
+    assert given == {"shard_bytes": 1000}
+
+
+@pytest.mark.parametrize("value, message", [
+    ({"shard_size": 5}, "unknown keys ['shard_size']"),
+    ({"prefix_min": 0}, "SEARCH['prefix_min'] must be a positive integer"),
+    ("big", "SEARCH must be a dict"),
+])
+def test_bad_settings_say_how_to_fix(value, message):
+    with pytest.raises(si.SearchSettingsError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        si.settings_from(value)
+
+
+@pytest.mark.parametrize("word, stem", [
+    ("cities", "city"), ("launches", "launch"), ("classes", "class"), ("boxes", "box"),
+    ("satellites", "satellite"), ("news", "news"), ("business", "business"), ("virus", "virus"),
+    ("crisis", "crisis"), ("gas", "gas"), ("series", "series"), ("money", "money"),
+])
+def test_stem_only_folds_plurals(word, stem):
+    assert si.stem(word) == stem
+
+
+def test_analyze_lowercases_drops_stop_words_and_possessives():
+    assert si.analyze("The U.S. and China’s 3.5 Satellites, said Reuters!") == [
+        "u.s", "china", "3.5", "satellite", "reuter"]
+
+
+def test_html_to_text_keeps_text_and_drops_scripts():
+    markup = "<p>Fish &amp; chips</p><script>alert(1)</script><p>are <em>served</em></p>"
+    assert si.html_to_text(markup) == "Fish & chips are served"
+
+
+def test_plan_prefixes_only_the_last_word_and_skips_stop_words_as_terms():
+    plan = si.plan_query("the ferries sat")
+    assert plan["words"] == [
+        {"term": "ferry", "prefix": None},
+        {"term": "sat", "prefix": "sat"},
+    ]
+    assert plan["title"] == "ferry sat"
+    assert si.plan_query("ab")["words"] == [{"term": "ab", "prefix": None}]
+
+
+def test_order_is_newest_first_then_by_url():
+    dated = [doc("b.html", "B", "2025-01-01"), doc("a.html", "A", "2025-01-01"), doc("c.html", "C", "2025-02-01")]
+    assert [item["url"] for item in si.order(dated)] == ["c.html", "a.html", "b.html"]
+
+
+def test_partition_puts_every_term_in_exactly_one_shard_in_js_order():
+    analyzed = [si.analyzed_fields(item) for item in ARCHIVE]
+    serialized = si.build_index(analyzed).serialize()
+    firsts, shards = si.partition(serialized, 200)
+    assert len(shards) > 5
+    assert firsts == sorted(firsts, key=si.js_order)
+    terms = [term for shard in shards for term, _ in shard["invertedIndex"]]
+    assert sorted(terms) == sorted(term for term, _ in serialized["invertedIndex"])
+    for number, shard in enumerate(shards):
+        for term, _ in shard["invertedIndex"]:
+            assert si.shard_for(term, firsts) == number
+
+
+def test_shard_range_covers_every_term_with_the_prefix():
+    analyzed = [si.analyzed_fields(item) for item in ARCHIVE]
+    firsts, shards = si.partition(si.build_index(analyzed).serialize(), 100)
+    for prefix in ("co", "fer", "s", "zz"):
+        holding = {n for n, shard in enumerate(shards) for term, _ in shard["invertedIndex"] if term.startswith(prefix)}
+        assert holding <= set(si.shard_range(prefix, firsts)), prefix
+
+
+@pytest.mark.parametrize("query", ["ferry", "comet observatory", "sat", "council harbour", "electric ferries", "walls"])
+def test_sharded_search_equals_the_unsharded_index(query):
+    assert run(query, shard_bytes=150) == run(query, shard_bytes=10**9)
+
+
+def test_prefix_finds_longer_words():
+    refs, _ = run("sat")
+    assert "d.html" in urls(refs)
+
+
+def test_exact_title_ranks_first():
+    # b.html says "ferry" five times; the query is a.html's exact title.
+    refs, _ = run("Harbour ferry timetable approved")
+    assert urls(refs)[0] == "a.html"
+
+
+def test_several_words_require_all_then_fall_back_to_any():
+    refs, mode = run("comet rooftop")
+    assert (urls(refs), mode) == (["d.html"], "all")
+    refs, mode = run("comet zeppelin")
+    assert mode == "any" and set(urls(refs)) == {"c.html", "d.html"}
+
+
+def test_facets_give_year_ranges_of_the_date_order():
+    doc_topics, years = si.facets(ARCHIVE, TOPICS)
+    assert years == [[2025, 0, 2], [2024, 3, 4]]
+    assert [TOPICS[n] for n in doc_topics] == [item["topic"] for item in ARCHIVE]
+
+
+def test_files_are_javascript_assignments_and_deterministic():
+    options = si.settings_from({"shard_bytes": 300, "doc_shard_size": 2})
+    first = si.search_files(ARCHIVE, TOPICS, options)
+    again = si.search_files(list(ARCHIVE), list(TOPICS), options)
+    assert first == again
+    assert first["manifest.js"].startswith("window.ARCHIVE_SEARCH={manifest:{")
+    assert first["t/0.js"].startswith("ARCHIVE_SEARCH.terms[0]={")
+    assert first["d/2.js"].startswith("ARCHIVE_SEARCH.docs[2]=[")
+    assert sorted(name for name in first if name.startswith("d/")) == ["d/0.js", "d/1.js", "d/2.js"]
+    manifest = json.loads(first["manifest.js"].removeprefix("window.ARCHIVE_SEARCH={manifest:").removesuffix(",terms:{},docs:{}};\n"))
+    assert manifest["ref"] == si.REF and manifest["fields"] == list(si.FIELDS)
+    assert manifest["docCount"] == 5 and manifest["topics"] == TOPICS
+
+
+def test_analysis_cache_is_reused_by_content_hash():
+    sentinel = {name: ["cached"] for name in si.FIELDS}
+    key = si.fingerprint(ARCHIVE[0])
+    analyzed, fresh = si.analyze_all(ARCHIVE[:2], {key: sentinel})
+    assert analyzed[0] is sentinel
+    assert analyzed[1] == si.analyzed_fields(ARCHIVE[1])
+    assert set(fresh) == {key, si.fingerprint(ARCHIVE[1])}
