@@ -1,0 +1,94 @@
+"""`archivist new`: a complete article at the conventional path; new -> check -> build."""
+
+import datetime
+
+import pytest
+
+from archivist import frontmatter
+from archivist.cli import main
+from tests.conftest import build_site
+from tests.test_check import archive, check  # noqa: F401  (fixture and helper)
+
+
+def new(capsys, *args):
+    status = main(["new", "--settings", "settings.py", *args])
+    out, err = capsys.readouterr()
+    return status, out.strip(), err
+
+
+def test_new_writes_complete_front_matter_and_prints_the_path(archive, capsys):
+    status, out, _ = new(capsys, "Café Owners Protest New Rules", "--category", "society",
+                         "--date", "2025-03-20", "--source", "Harbour Weekly")
+    assert status == 0
+    assert out == "content/articles/2025/2025-03-20-cafe-owners-protest-new-rules.md"
+    article = frontmatter.parse((archive / out).read_text(encoding="utf-8"))
+    assert article.meta == {
+        "title": "Café Owners Protest New Rules",
+        "date": datetime.date(2025, 3, 20),
+        "category": "Society",
+        "tags": ["TODO"],
+        "summary": "TODO: one or two sentences saying what happened.",
+        "source": "Harbour Weekly",
+        "slug": "cafe-owners-protest-new-rules",
+    }
+    assert article.body.lstrip().startswith("TODO: write the article here")
+
+
+def test_the_date_defaults_to_today(archive, capsys):
+    status, out, _ = new(capsys, "Lighthouse Keeper Retires", "--category", "Society")
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    assert status == 0
+    assert out == f"content/articles/{today:%Y}/{today.isoformat()}-lighthouse-keeper-retires.md"
+
+
+def test_check_refuses_the_placeholders(archive, capsys):
+    _, path, _ = new(capsys, "Lighthouse Keeper Retires", "--category", "Society", "--date", "2025-03-01")
+    status, out, _ = check(capsys, path)
+    assert status == 1
+    assert [line.split(": error: ")[1].split(":")[0] for line in out] == [
+        "tags still hold the TODO placeholder",
+        "'summary' still holds the TODO placeholder",
+        "'source' still holds the TODO placeholder",
+        "the body still holds a TODO placeholder",
+    ]
+
+
+def test_new_never_overwrites(archive, capsys):
+    args = ("Lighthouse Keeper Retires", "--category", "Society", "--date", "2025-03-01")
+    _, path, _ = new(capsys, *args)
+    (archive / path).write_text("my work", encoding="utf-8")
+    status, _, err = new(capsys, *args)
+    assert status == 1
+    assert f"{path}: already exists" in err
+    assert (archive / path).read_text(encoding="utf-8") == "my work"
+
+
+@pytest.mark.parametrize("args, message", [
+    (("Ferry Crew Rescues Stranded Kayakers", "--category", "Society"),
+     "the slug 'ferry-crew-rescues-stranded-kayakers' is already used by"),
+    (("Comet Seen", "--category", "Sciense"), "unknown topic 'Sciense': did you mean 'Science'?"),
+    (("Comet Seen", "--category", "Science", "--date", "20/03/2025"), "--date '20/03/2025' is not a date"),
+    (("   ", "--category", "Science"), "the headline is empty"),
+])
+def test_new_refuses_bad_input(archive, capsys, args, message):
+    status, out, err = new(capsys, *args)
+    assert status == 1 and out == ""
+    assert message in err
+
+
+def test_new_then_check_then_build_publishes_the_article(archive, capsys, tmp_path):
+    _, path, _ = new(capsys, "Harbour Wall Repairs Finish Early", "--category", "Society",
+                     "--date", "2025-03-02", "--source", "Harbour Weekly")
+    text = (archive / path).read_text(encoding="utf-8")
+    text = text.replace("  - TODO", "  - Harbour\n  - Repairs\n  - Engineering")
+    text = text.replace("TODO: one or two sentences saying what happened.", "Repairs to the harbour wall ended early.")
+    body = text.index("TODO: write")
+    text = text[:body] + "Engineers finished the harbour wall repairs a week early, the council said.\n"
+    (archive / path).write_text(text, encoding="utf-8")
+    status, out, _ = check(capsys)
+    assert (status, out) == (0, [])
+    output = tmp_path / "output"
+    build_site(output, archive / "content")
+    page = output / "2025" / "03" / "harbour-wall-repairs-finish-early.html"
+    assert "Harbour Wall Repairs Finish Early" in page.read_text(encoding="utf-8")
+    assert "harbour-wall-repairs-finish-early.html" in (output / "topics" / "society" / "index.html").read_text()
