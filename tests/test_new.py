@@ -92,3 +92,24 @@ def test_new_then_check_then_build_publishes_the_article(archive, capsys, tmp_pa
     page = output / "2025" / "03" / "harbour-wall-repairs-finish-early.html"
     assert "Harbour Wall Repairs Finish Early" in page.read_text(encoding="utf-8")
     assert "harbour-wall-repairs-finish-early.html" in (output / "topics" / "society" / "index.html").read_text()
+
+
+def test_the_article_template_is_refused_until_filled_in(archive, capsys):
+    from tests.conftest import ROOT
+
+    template = (ROOT / "docs" / "article-template.md").read_text(encoding="utf-8")
+    path = archive / "content" / "articles" / "2025" / "2025-03-13-comet-returns.md"
+    path.write_text(template, encoding="utf-8")
+    status, out, _ = check(capsys, str(path.relative_to(archive)))
+    assert status == 1
+    assert {line.split(": error: ")[1].split(" ")[0] for line in out if ": error: " in line} >= {
+        "'title'", "tags", "'summary'", "'source'", "'slug'", "the"}
+    filled = (template.replace("TODO Headline In Title Case", "Comet Returns")
+              .replace("  - TODO", "  - Comets\n  - Observatory")
+              .replace("TODO one or two sentences saying what happened.", "A comet returned.")
+              .replace("TODO Publication Name", "Harbour Weekly")
+              .replace("TODO-lowercase-words-of-the-headline", "comet-returns"))
+    filled = filled[: filled.index("TODO: the article")] + "The comet came back after eighty years.\n"
+    path.write_text(filled, encoding="utf-8")
+    status, out, _ = check(capsys, str(path.relative_to(archive)))
+    assert (status, out) == (0, [])
