@@ -1,0 +1,275 @@
+"""Step 2 of the import: recover subheadings and cut concatenated text into articles.
+
+``recover_subheadings`` turns a short title-like phrase fused onto the end of a
+paragraph ("... according to Tang. Tackle challenges") or standing alone on its
+line into a subheading paragraph.
+
+``split`` cuts a stream of paragraphs into articles by dynamic programming over
+paragraph starts. Each candidate article is scored by the lexical-cohesion
+model of Utiyama and Isahara (2001): the cost of coding its content words with
+a Laplace-smoothed language model of the article itself, so a cut pays off
+where the vocabulary changes. Each candidate start then gets a cue score from
+the shape of a news lead and of a continuation:
+
+- continuation (against a cut): the paragraph opens with a pronoun or a
+  connective ("He", "But", "The firm"); it names someone by surname only
+  ("Mao stated", "Mr Blair said") whose full name appeared just before; a
+  quotation continues; it opens with a subheading;
+- lead (for a cut): a dateline ("BEIJING, March 12 (Xinhua) -"); a full name
+  with a role on first mention ("Wu Weiren, chief designer of ...",
+  "spokesperson Mao Ning said on Wednesday"); a new full name whose surname
+  is not reused before it.
+
+No paragraph is ever lost, duplicated or reordered: the articles are the
+input's consecutive runs.
+"""
+
+import math
+import re
+
+from .reading import Paragraph
+from .words import names, tokens
+
+# Weights of the cues, in nats (the unit of the lexical cost).
+PENALTY_SCALE = 2.0  # times log(total words) per extra article
+NAME_WEIGHT = 1  # a name counts as this many words
+MERGE_SIMILARITY = 0.12  # neighbouring articles this similar are one article
+BRIDGE_WINDOW = 5  # paragraphs each side in which shared names tie a gap
+BRIDGE_WEIGHT = 2.0  # per name shared across the gap
+BRIDGE_CAP = 4
+CONTINUATION_OPENERS = frozenset(
+    """he she it they his her its their him them this these those that such but and or also
+    however yet still so then meanwhile nevertheless moreover furthermore instead besides
+    otherwise both either neither which while although though because thus hence accordingly
+    similarly likewise additionally separately further later earlier""".split()
+)
+_DEFINITE_BACKREFERENCES = re.compile(
+    r"^(?:The|This|That|These|Those|Its|Their) (?:firm|company|group|club|team|side|move|deal|"
+    r"report|study|survey|case|ministry|commission|agency|government|party|bank|band|star|"
+    r"singer|actor|film|show|album|decision|plan|bill|proposal|official|spokesperson|"
+    r"spokesman|spokeswoman|minister|player|manager|coach|statement|figures|article|piece|"
+    r"organizer|organiser|conference|event|mission|project|programme|program|system|device|"
+    r"technology|service|network|site|website|court|judge|police)\b"
+)
+ROLE_WORDS = (
+    r"spokesperson|spokesman|spokeswoman|minister|president|chairman|chairwoman|chair|chief|"
+    r"director|head|designer|professor|manager|secretary|ceo|founder|leader|governor|mayor|"
+    r"ambassador|analyst|economist|researcher|scientist|expert|official|executive|editor|"
+    r"coach|captain|commissioner|general|senator|lawmaker|consultant|academician|deputy|"
+    r"vice|member|officer|engineer|lawyer|judge|author|singer|actor|actress|star|player"
+)
+_ROLE_APPOSITION = re.compile(
+    rf"\b([A-Z][a-z]+(?:[- ][A-Z][a-z]+)+), (?:a |an |the )?(?:[\w'-]+ ){{0,4}}(?:{ROLE_WORDS})\b"
+)
+_ROLE_BEFORE = re.compile(rf"\b(?:{ROLE_WORDS}) ([A-Z][a-z]+(?: [A-Z][a-z]+)+) (?:said|says|told|stated)\b")
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .'-]{2,}(?:, [A-Z][a-z]+\.? \d{1,2})?(?: \([^)]{2,40}\))? ?[-\u2013\u2014:]{1,2} "
+)
+_ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")
+_ACRONYM_DEFINED = re.compile(r"\(([A-Z]{2,6})\)")
+_HONORIFIC_SURNAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir)\.? ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)")
+_FUSED_HEADING = re.compile(
+    r"^(?P<body>.*[.!?][\"'\u201d\u2019)]*)\s+(?P<head>[A-Z][\w'\u2019,:&-]*(?: [\w'\u2019,:&-]+){0,7})$"
+)
+
+
+def recover_subheadings(paragraphs):
+    """Return paragraphs with fused or standalone subheadings marked as headings."""
+    out = []
+    count = len(paragraphs)
+    for index, paragraph in enumerate(paragraphs):
+        text = paragraph.text
+        has_next = index + 1 < count
+        if has_next and _is_heading_text(text) and index > 0:
+            out.append(Paragraph(text, paragraph.line, paragraph.last_line, heading=True))
+            continue
+        match = _FUSED_HEADING.match(text)
+        if has_next and match and _is_heading_text(match.group("head")):
+            out.append(Paragraph(match.group("body"), paragraph.line, paragraph.last_line))
+            out.append(Paragraph(match.group("head"), paragraph.last_line, paragraph.last_line, heading=True))
+            continue
+        out.append(paragraph)
+    return out
+
+
+def _is_heading_text(text):
+    """A short phrase with no closing punctuation, starting with a capital letter."""
+    words = text.split()
+    if not 1 <= len(words) <= 8 or len(text) > 70:
+        return False
+    if text[-1] in ".!?,;:\"'\u201d\u2019)" or not text[0].isupper():
+        return False
+    return not re.search(r"\b(?:said|says|told)\b", text)
+
+
+def split(paragraphs):
+    """Cut ``paragraphs`` into articles; return a list of lists of paragraphs."""
+    paragraphs = list(paragraphs)
+    if len(paragraphs) < 2:
+        return [paragraphs] if paragraphs else []
+    bags = [bag_of(p.text) for p in paragraphs]
+    cues = cue_scores(paragraphs)
+    weights = _idf(bags)
+    while True:
+        starts = best_starts(bags, cues)
+        bounds = list(starts) + [len(paragraphs)]
+        worst, worst_start = MERGE_SIMILARITY, None
+        for a, b, c in zip(bounds, bounds[1:], bounds[2:]):
+            similarity = _cosine(_vector(bags[a:b], weights), _vector(bags[b:c], weights))
+            if similarity >= worst:
+                worst, worst_start = similarity, b
+        if worst_start is None:
+            break
+        cues[worst_start] = -math.inf
+    bounds = list(starts) + [len(paragraphs)]
+    return [paragraphs[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
+def _idf(bags):
+    frequency = {}
+    for bag in bags:
+        for word in set(bag):
+            frequency[word] = frequency.get(word, 0) + 1
+    return {w: math.log(len(bags) / f) for w, f in frequency.items()}
+
+
+def _vector(bags, weights):
+    vector = {}
+    for bag in bags:
+        for word in bag:
+            vector[word] = vector.get(word, 0.0) + weights[word]
+    return vector
+
+
+def _cosine(a, b):
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
+    norm = math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+    return dot / norm if norm else 0.0
+
+
+def bag_of(text):
+    """Content words of a paragraph plus one token per name, so shared names weigh double."""
+    bag = tokens(text)
+    for name in names(text):
+        words = name.lower().split()
+        bag.extend("@" + word for word in words for _ in range(NAME_WEIGHT))
+        if len(words) > 1:
+            bag.extend(["@" + " ".join(words)] * NAME_WEIGHT)
+    return bag
+
+
+def best_starts(bags, cues, max_length=120):
+    """Indexes where articles start (always 0), minimising lexical cost minus cues."""
+    count = len(bags)
+    vocabulary = len({w for bag in bags for w in bag}) or 1
+    total = sum(len(bag) for bag in bags) or 1
+    penalty = PENALTY_SCALE * math.log(total)
+    best = [0.0] + [math.inf] * count
+    back = [0] * (count + 1)
+    for start in range(count):
+        if best[start] == math.inf:
+            continue
+        if start and cues[start] == -math.inf:
+            continue
+        base = best[start] + (penalty - cues[start] if start else 0.0)
+        counts = {}
+        gain = 0.0  # sum over words of f*log(f+1), kept incrementally
+        length = 0
+        for end in range(start + 1, min(count, start + max_length) + 1):
+            for word in bags[end - 1]:
+                f = counts.get(word, 0)
+                gain += (f + 1) * math.log(f + 2) - f * math.log(f + 1)
+                counts[word] = f + 1
+            length += len(bags[end - 1])
+            cost = base - gain + length * math.log(length + vocabulary)
+            if cost < best[end]:
+                best[end] = cost
+                back[end] = start
+    starts = []
+    end = count
+    while end > 0:
+        end = back[end]
+        starts.append(end)
+    return sorted(starts)
+
+
+def cue_scores(paragraphs):
+    """A score per paragraph: positive where a new article probably starts."""
+    scores = [0.0] * len(paragraphs)
+    recent_full = {}  # surname -> index of the paragraph that gave the full name
+    name_sets = [_name_keys(p.text) for p in paragraphs]
+    for index, paragraph in enumerate(paragraphs):
+        text = paragraph.text
+        score = 0.0
+        if paragraph.heading:
+            score -= 50.0
+        elif index and paragraphs[index - 1].heading:
+            score -= 50.0
+        first = re.match(r"[\"'\u201c\u2018]?([A-Za-z]+)", text)
+        opener = first.group(1).lower() if first else ""
+        if opener in CONTINUATION_OPENERS:
+            score -= 6.0
+        if _DEFINITE_BACKREFERENCES.match(text):
+            score -= 3.0
+        if text[:1] in "\"\u201c":
+            score -= 6.0 if index and _open_quote(paragraphs[index - 1].text) else 3.0
+        known = {a for a in _ACRONYM_DEFINED.findall(" ".join(p.text for p in paragraphs[max(0, index - 8):index]))}
+        used = set(_ACRONYM.findall(text)) - set(_ACRONYM_DEFINED.findall(text))
+        if known & used:
+            score -= 4.0
+        if _DATELINE.match(text):
+            score += 8.0
+        lead = _ROLE_APPOSITION.search(text[:300]) or _ROLE_BEFORE.search(text[:300])
+        if lead:
+            score += 2.0
+        full_names = [n for n in names(text) if len(n.split()) >= 2]
+        surnames_here = {n.split()[-1] for n in full_names}
+        mentions = _surname_mentions(text, surnames_here)
+        back = [s for s in mentions if s in recent_full and index - recent_full[s] <= 8]
+        if back:
+            score -= 4.0 + 2.0 * min(len(back), 3)
+        before = set().union(*name_sets[max(0, index - BRIDGE_WINDOW):index])
+        after = set().union(*name_sets[index:index + BRIDGE_WINDOW])
+        shared = len(before & after)
+        score -= BRIDGE_WEIGHT * min(shared, BRIDGE_CAP)
+        scores[index] = score
+        for name in full_names:
+            if len(name.split()) <= 3:
+                for part in name.split():
+                    recent_full[part] = index
+    return scores
+
+
+def _name_keys(text):
+    """Names that tie paragraphs together: full names and their words, not place-like words."""
+    keys = set()
+    for name in names(text):
+        words = name.split()
+        if len(words) > 1:
+            keys.add(name)
+            keys.update(w for w in words if len(w) > 1 and w[0].isupper() and not w.isupper())
+        elif not name.isupper():
+            keys.add(name)
+    return keys
+
+
+def _surname_mentions(text, exclude):
+    """Single capitalised words used like surnames: 'Wu warned', 'Mr Blair', "Lin's"."""
+    found = set(_HONORIFIC_SURNAME.findall(text))
+    for match in re.finditer(
+        r"(?:^|[.,;:\"\u201c] |\bsaid |\baccording to )([A-Z][a-z]+)\b(?:'s)?(?= (?:said|says|stated|"
+        r"added|noted|warned|told|proposed|highlighted|emphasized|emphasised|explained|"
+        r"disclosed|argued|insisted|claimed|believes|thinks|wrote|called|urged)\b|[.,]|'s)",
+        text,
+    ):
+        found.add(match.group(1))
+    return {name for name in found if name not in exclude}
+
+
+def _open_quote(text):
+    """True when ``text`` opens a quotation it does not close (a multi-paragraph quote)."""
+    return text.count("\u201c") > text.count("\u201d") or (
+        "\u201c" not in text and text.count('"') % 2 == 1
+    )
