@@ -16,6 +16,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archivist import frontmatter
 
@@ -123,6 +125,27 @@ def test_related_scores_shared_tags_plus_topic_and_breaks_ties_by_date_then_slug
     assert core.related(target, others, limit=0) == []
     # Order of the input does not matter.
     assert core.related(target, list(reversed(others)), limit=10) == core.related(target, others, limit=10)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 5),  # day
+            st.sampled_from(["World", "Science", "Culture"]),
+            st.sets(st.sampled_from(["coast", "tides", "rail", "museum", "ships"]), max_size=3),
+        ),
+        max_size=14,
+    ),
+    st.integers(0, 4),
+)
+def test_related_all_agrees_with_the_pairwise_definition(rows, limit):
+    items = [
+        item(f"s{index:02d}", f"2024-01-{day + 1:02d}", topic, sorted(tags))
+        for index, (day, topic, tags) in enumerate(rows)
+    ]
+    fast = core.related_all(items, limit)
+    assert fast == {it["slug"]: core.related(it, items, limit) for it in items}
 
 
 def test_newest_date_prefers_modified():

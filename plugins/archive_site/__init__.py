@@ -51,15 +51,14 @@ def enrich_articles(generator):
     by_slug = {article.slug: article for article in articles}
 
     around = core.neighbours(plain)
+    related = core.related_all(plain, settings["related_max"])
     for article, item in zip(articles, plain):
         article.word_count = core.count_words(article._content)
         article.reading_time = core.reading_time(article.word_count, settings["words_per_minute"])
         older, newer = around[item["slug"]]
         article.prev_article = by_slug.get(older)
         article.next_article = by_slug.get(newer)
-        article.related_articles = [
-            by_slug[slug] for slug in core.related(item, plain, settings["related_max"])
-        ]
+        article.related_articles = [by_slug[slug] for slug in related[item["slug"]]]
 
     topics = generator.settings.get("ARCHIVE_TOPICS", {})
     categories = {category.name: (category, len(items)) for category, items in generator.categories}

@@ -132,9 +132,53 @@ def related(item, items, limit=DEFAULTS["related_max"]):
         score = relatedness(item, other)
         if score > 0:
             scored.append((score, other))
-    scored.sort(key=lambda pair: pair[1]["slug"])
-    scored.sort(key=lambda pair: (pair[0], pair[1]["date"]), reverse=True)
+    scored.sort(key=lambda pair: _ranking(*pair))
     return [other["slug"] for _, other in scored[:limit]]
+
+
+def _ranking(score, other):
+    """Sort key: higher score first, then newer, then smaller slug."""
+    return (-score, -other["date"].timestamp(), other["slug"])
+
+
+def related_all(items, limit=DEFAULTS["related_max"]):
+    """{slug: related slugs} for every item: the same answer as ``related``, faster.
+
+    ``related`` compares every pair (quadratic: 10^8 pairs at 10,000
+    articles). Here only articles that share a tag are scored, through an
+    index from tag to articles; articles that share only the topic all score
+    1, so each topic's newest ones (kept in ranking order) fill the rest.
+    """
+    by_tag = {}
+    by_topic = {}
+    for other in items:
+        for tag in set(other["tags"]):
+            by_tag.setdefault(tag, []).append(other)
+        by_topic.setdefault(other["topic"], []).append(other)
+    for members in by_topic.values():
+        members.sort(key=lambda other: _ranking(1, other))
+
+    result = {}
+    for item in items:
+        shared = {}
+        for tag in set(item["tags"]):
+            for other in by_tag[tag]:
+                if other["slug"] != item["slug"]:
+                    shared[other["slug"]] = (shared.get(other["slug"], (0, other))[0] + 1, other)
+        scored = [
+            (count + (1 if other["topic"] == item["topic"] else 0), other) for count, other in shared.values()
+        ]
+        # Topic-only matches (score 1): the best `limit` of them are enough.
+        taken = 0
+        for other in by_topic.get(item["topic"], ()):
+            if taken >= limit:
+                break
+            if other["slug"] != item["slug"] and other["slug"] not in shared:
+                scored.append((1, other))
+                taken += 1
+        scored.sort(key=lambda pair: _ranking(*pair))
+        result[item["slug"]] = [other["slug"] for _, other in scored[:limit]]
+    return result
 
 
 def newest_date(items):
