@@ -502,7 +502,7 @@ def article_document(article):
     """The index document of a Pelican article (duck-typed: title, url, date, ...)."""
     return document(
         url=article.url,
-        title=html_to_text(article.title),
+        title=article.title,
         date=article.date.strftime("%Y-%m-%d"),
         date_label=article.locale_date,
         topic=article.category.name,

@@ -1,0 +1,269 @@
+"""The search page in headless Chromium, from disk (file://) and over HTTP under a subpath.
+
+Most tests search the real content (the session's `site` build); the payload
+and filter tests search a second build that adds a fixture article, from
+another year, whose title, tags, summary and body carry HTML and scripts.
+"""
+
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from archivist import frontmatter
+
+from .conftest import ROOT, build_site, copy_content, serve_directory
+
+sys.path.insert(0, str(ROOT / "plugins"))
+
+from search import search_index as si  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+PAYLOAD_TITLE = "Probe <img src=x onerror=window.__xss=1> zebraquux <script>window.__xss=2</script>"
+PAYLOAD_TAG = "<b onmouseover=window.__xss=3>Payload tag</b>"
+PAYLOAD_SUMMARY = "A zebraquux probe with `<img src=x onerror=window.__xss=4>` and `<script>window.__xss=5</script>` as text."
+PAYLOAD_BODY = (
+    "The zebraquux probe article carries `<script>window.__xss=6</script>` and "
+    "`<img src=x onerror=window.__xss=7>` in its body as code, for the search test."
+)
+
+
+def payload_article():
+    meta = {
+        "title": PAYLOAD_TITLE,
+        "date": "2024-06-01",
+        # A topic and tags no seed story has, so that no seed page lists it as
+        # related: only the search page is under test here.
+        "category": "Culture",
+        "tags": [PAYLOAD_TAG, "Search Test", "Zebraquux", "Escaping"],
+        "summary": PAYLOAD_SUMMARY,
+        "source": "Archivist tests",
+        "slug": "zebraquux-payload-probe",
+    }
+    return frontmatter.render(meta, PAYLOAD_BODY)
+
+
+@pytest.fixture(scope="module")
+def payload_site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("search-site")
+    content = copy_content(tmp)
+    target = content / "articles" / "2024" / "2024-06-01-zebraquux-payload-probe.md"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(payload_article(), encoding="utf-8")
+    output = tmp / "output"
+    build_site(output, content)
+    return output
+
+
+def _base_urls(request, output):
+    if request.param == "file":
+        yield output.as_uri() + "/"
+    else:
+        with serve_directory(output, prefix="news-archive") as url:
+            yield url
+
+
+@pytest.fixture(scope="module", params=["file", "http"])
+def base_url(request, site):
+    """The real archive, from disk and under a subpath."""
+    yield from _base_urls(request, site)
+
+
+@pytest.fixture(scope="module", params=["file", "http"])
+def payload_url(request, payload_site):
+    """The real archive plus the payload article, from disk and under a subpath."""
+    yield from _base_urls(request, payload_site)
+
+
+def seed_articles():
+    articles = []
+    for path in sorted((ROOT / "content" / "articles").rglob("*.md")):
+        parsed = frontmatter.parse(path.read_text(encoding="utf-8"), str(path))
+        articles.append(parsed)
+    return articles
+
+
+def body_only_word(article, others):
+    """A word of the article's body found nowhere else (not even in its own title or tags)."""
+    elsewhere = Counter()
+    for other in others:
+        if other is not article:
+            elsewhere.update(set(si.words(other.body)))
+    meta = article.meta
+    own = set(si.words(" ".join([meta["title"], meta["summary"], " ".join(meta["tags"])])))
+    for word in si.words(article.body):
+        if len(word) >= 7 and word.isalpha() and word not in own and not elsewhere[word] \
+                and word not in si.STOP_WORDS:
+            return word
+    raise AssertionError(f"no distinctive body word in {article.meta['slug']}")
+
+
+def article_url(meta):
+    return f"{meta['date']:%Y}/{meta['date']:%m}/{meta['slug']}.html"
+
+
+def wait_for_results(page, query):
+    page.wait_for_function(
+        """(query) => {
+            const root = document.getElementById("search");
+            const status = document.getElementById("search-status").textContent;
+            return root.dataset.state === "done" && status.includes("“" + query + "”");
+        }""",
+        arg=query,
+    )
+
+
+def result_titles(page):
+    return page.locator(".search-result__title a").all_text_contents()
+
+
+def assert_clean(page):
+    assert page.console_errors == []
+    assert page.network_requests == []
+
+
+@pytest.mark.parametrize("position", range(5))
+def test_a_body_word_of_each_seed_story_finds_it_and_opens_it(watched_page, base_url, position):
+    articles = seed_articles()
+    assert len(articles) == 5
+    article = articles[position]
+    word = body_only_word(article, articles)
+    watched_page.goto(f"{base_url}search.html?q={word}")
+    wait_for_results(watched_page, word)
+    assert result_titles(watched_page)[0] == article.meta["title"]
+    watched_page.locator(".search-result__title a").first.click()
+    watched_page.wait_for_url(re.compile(re.escape(article_url(article.meta)) + "$"))
+    assert article.meta["title"] in watched_page.locator("h1").first.inner_text()
+    assert_clean(watched_page)
+
+
+def test_typing_sat_finds_the_satellite_story_and_keeps_the_query_in_the_url(watched_page, base_url):
+    watched_page.goto(f"{base_url}search.html")
+    watched_page.locator("#search-query").click()
+    watched_page.keyboard.type("sat", delay=40)
+    wait_for_results(watched_page, "sat")
+    assert result_titles(watched_page)[0].startswith("GalaxySpace")
+    assert watched_page.url.endswith("search.html?q=sat")
+    marks = watched_page.locator(".search-result mark").all_text_contents()
+    assert "satellite" in [mark.lower() for mark in marks]
+    assert_clean(watched_page)
+
+
+def test_payloads_show_as_literal_text_and_run_nothing(watched_page, payload_url):
+    dialogs = []
+    watched_page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    watched_page.goto(f"{payload_url}search.html?q=zebraquux")
+    wait_for_results(watched_page, "zebraquux")
+    assert result_titles(watched_page) == [PAYLOAD_TITLE]
+    snippet = watched_page.locator(".search-result__snippet").first.text_content()
+    assert "<img src=x onerror=window.__xss=4>" in snippet
+    assert "<script>window.__xss=5</script>" in snippet
+    results = watched_page.locator("#search-results")
+    assert results.locator("img, script, b").count() == 0
+    assert watched_page.evaluate("window.__xss") is None
+    assert dialogs == []
+    assert_clean(watched_page)
+
+
+def test_the_exact_title_ranks_first(watched_page, base_url):
+    title = seed_articles()[2].meta["title"]
+    watched_page.goto(f"{base_url}search.html")
+    watched_page.fill("#search-query", title)
+    wait_for_results(watched_page, title)
+    assert result_titles(watched_page)[0] == title
+    assert_clean(watched_page)
+
+
+def test_slash_focuses_the_box_and_arrows_and_enter_open_a_result(watched_page, base_url):
+    watched_page.goto(f"{base_url}about.html")
+    watched_page.keyboard.press("/")
+    assert watched_page.evaluate("document.activeElement.id") == "search-box"
+    watched_page.keyboard.type("china")
+    watched_page.keyboard.press("Enter")
+    watched_page.wait_for_url(re.compile(r"search\.html\?q=china$"))
+    wait_for_results(watched_page, "china")
+    titles = result_titles(watched_page)
+    assert len(titles) >= 2
+    watched_page.locator("body").click(position={"x": 5, "y": 5})
+    watched_page.keyboard.press("/")
+    assert watched_page.evaluate("document.activeElement.id") == "search-query"
+    watched_page.keyboard.press("ArrowDown")
+    watched_page.keyboard.press("ArrowDown")
+    assert watched_page.evaluate("document.activeElement.textContent") == titles[1]
+    watched_page.keyboard.press("ArrowUp")
+    assert watched_page.evaluate("document.activeElement.textContent") == titles[0]
+    watched_page.keyboard.press("Enter")
+    watched_page.wait_for_url(re.compile(r"/2025/03/[^/]+\.html$"))
+    assert titles[0] in watched_page.locator("h1").first.inner_text()
+    assert_clean(watched_page)
+
+
+def test_back_and_forward_restore_earlier_searches(watched_page, base_url):
+    watched_page.goto(f"{base_url}search.html")
+    for query in ("ports", "asteroid"):
+        watched_page.fill("#search-query", query)
+        watched_page.press("#search-query", "Enter")
+        wait_for_results(watched_page, query)
+    watched_page.go_back()
+    wait_for_results(watched_page, "ports")
+    assert watched_page.input_value("#search-query") == "ports"
+    assert "Ports" in result_titles(watched_page)[0]
+    watched_page.go_forward()
+    wait_for_results(watched_page, "asteroid")
+    assert "Asteroid" in result_titles(watched_page)[0]
+    assert_clean(watched_page)
+
+
+def test_topic_and_year_filters_narrow_the_results(watched_page, payload_url):
+    watched_page.goto(f"{payload_url}search.html?q=china")
+    wait_for_results(watched_page, "china")
+    everything = result_titles(watched_page)
+    watched_page.select_option("#search-topic", "Technology")
+    watched_page.wait_for_url(re.compile(r"topic=Technology"))
+    wait_for_results(watched_page, "china")
+    narrowed = result_titles(watched_page)
+    assert narrowed and len(narrowed) < len(everything)
+    assert all(meta.endswith("· Technology") for meta in watched_page.locator(".search-result__meta").all_text_contents())
+    watched_page.select_option("#search-topic", "")
+    watched_page.select_option("#search-year", "2024")
+    wait_for_results(watched_page, "china")
+    assert result_titles(watched_page) == []
+    assert watched_page.locator("#search-empty").is_visible()
+    assert_clean(watched_page)
+
+
+def test_no_results_and_no_query_explain_what_to_do(watched_page, base_url):
+    watched_page.goto(f"{base_url}search.html?q=xyzzyplugh")
+    wait_for_results(watched_page, "xyzzyplugh")
+    assert watched_page.inner_text("#search-status").startswith("No results")
+    empty = watched_page.locator("#search-empty")
+    assert empty.is_visible()
+    assert empty.locator("a").count() == 3
+    watched_page.fill("#search-query", "")
+    watched_page.wait_for_function("document.getElementById('search-status').textContent.startsWith('Type to search')")
+    assert "articles" in watched_page.inner_text("#search-status")
+    assert_clean(watched_page)
+
+
+def test_the_count_is_announced_politely(watched_page, base_url):
+    watched_page.goto(f"{base_url}search.html?q=china")
+    wait_for_results(watched_page, "china")
+    status = watched_page.locator("#search-status")
+    assert status.get_attribute("aria-live") == "polite"
+    assert re.match(r"\d+ results? for “china”\.", status.inner_text())
+
+
+def test_without_javascript_the_page_links_to_topics_tags_and_archives(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto((site / "search.html").as_uri())
+    message = page.locator("#search-nojs")
+    assert message.is_visible()
+    assert "needs JavaScript" in message.inner_text()
+    assert message.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))") == [
+        "./topics/index.html", "./tags/index.html", "./archives/index.html"]
+    assert not page.locator("#search").is_visible()
+    context.close()
