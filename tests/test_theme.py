@@ -6,12 +6,16 @@ command: the article page, topic and tag pages, pagination, the
 `topic-2`/`topic-22` tags, byte-identical rebuilds and a 320 px viewport.
 """
 
+import contextlib
 import filecmp
+import functools
 import html.parser
+import http.server
 import math
 import posixpath
 import re
 import sys
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -21,7 +25,7 @@ from hypothesis import strategies as st
 
 from archivist import frontmatter
 
-from .conftest import ROOT, build_site
+from .conftest import ROOT, build_site, serve_directory
 from .test_links import broken_links
 
 sys.path.insert(0, str(ROOT / "plugins"))
@@ -429,3 +433,53 @@ def test_narrow_screen_has_no_horizontal_scroll(theme_site, browser):
         assert wide == {}, f"pages wider than a 320 px screen: {wide}"
     finally:
         context.close()
+
+
+@contextlib.contextmanager
+def serve_at_root(directory):
+    """Serve ``directory`` at the root of a loopback HTTP server; yield the base URL."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("where", ["disk", "root", "subpath"])
+def test_styles_and_pagination_work_from_disk_at_root_and_under_a_subpath(theme_site, browser, where):
+    places = {
+        "disk": contextlib.nullcontext(theme_site.as_uri() + "/"),
+        "root": serve_at_root(theme_site),
+        "subpath": serve_directory(theme_site, prefix="news-archive"),
+    }
+    context = browser.new_context()
+    page = context.new_page()
+    failures = []
+    page.on("requestfailed", lambda request: failures.append(request.url))
+    page.on("response", lambda response: response.status >= 400 and failures.append(response.url))
+    try:
+        with places[where] as base:
+            page.goto(base + "tags/topic/index.html")
+            # The stylesheets loaded: the header has the theme's dark background.
+            header = page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor")
+            assert header == "rgb(29, 31, 34)"
+            page.locator(".pagination a[rel=next]").click()
+            page.wait_for_load_state()
+            assert page.url == base + "tags/topic/page/2/index.html"
+            page.locator(".card__title a").first.click()
+            page.wait_for_load_state()
+            assert re.fullmatch(re.escape(base) + r"\d{4}/\d{2}/[a-z0-9-]+\.html", page.url)
+            page.locator(".site-nav a", has_text="Archives").click()
+            page.wait_for_load_state()
+            assert page.url == base + "archives/index.html"
+            page.locator(".site-title a").click()
+            page.wait_for_load_state()
+            assert page.url == base + "index.html"
+    finally:
+        context.close()
+    assert failures == []
