@@ -133,9 +133,13 @@ PLUGINS = [
     "archive_guard",
     "offline_download",
     "search",
+    "fast_build",
 ]
 
 SITEMAP = {"format": "xml"}
+# plugins/fast_build: rebuilds render only pages whose inputs changed (manifest
+# in CACHE_PATH) and delete files the previous build wrote and this one did not.
+FAST_BUILD = {"enabled": True, "delete_stale": True}
 # plugins/search: term-sharded lunr index in output/search/ (see its docstring).
 SEARCH = {"shard_bytes": 48_000, "doc_shard_size": 50}
 # The build refuses what `archivist check` refuses (see archivist/validate.py).

@@ -1,0 +1,460 @@
+"""Incremental page rendering: a page whose inputs did not change is not rendered again.
+
+Pelican renders and rewrites every page on every build. This module keeps, in
+Pelican's cache folder, a manifest of the pages written by the last build:
+for each output file, the template variables the page read while it was
+rendered (recorded by a Jinja context class), a digest of their values, and
+the file's size and modification time. On the next build a page is skipped
+when the site-wide fingerprint (Pelican and Jinja versions, theme files,
+plugin sources, settings and every article's metadata) is the same, its file
+is still the one written, and the digest of the variables it reads is the
+same. Anything the digests cannot describe counts as changed, so the page is
+rendered: the error policy is "when unsure, render".
+
+Digests are content-based: an article is its source path, its HTML, its
+metadata and what plugins attached to it, plus the same of the articles it
+points to (related, previous, next); a list is its items in order. Files the
+last build wrote that this build did not are deleted, so nothing stale
+remains after an article, tag or topic is removed.
+"""
+
+import collections
+import datetime
+import hashlib
+import logging
+import os
+import pickle
+import re
+import sys
+import types
+
+import jinja2
+from jinja2.runtime import Context
+from pelican import __version__ as pelican_version
+from pelican.contents import Content
+from pelican.paginator import Page, Paginator
+from pelican.urlwrappers import URLWrapper
+from pelican.writers import Writer
+
+log = logging.getLogger(__name__)
+
+# FAST_BUILD = {...} in pelicanconf.py is merged over these.
+DEFAULTS = {
+    # Skip rendering unchanged pages (False: plain Pelican writing).
+    "enabled": True,
+    # Delete output files the previous build wrote and this one did not.
+    "delete_stale": True,
+    # Manifest file name inside CACHE_PATH.
+    "manifest": "fast_build.pickle",
+}
+# Bump when the manifest layout or the digest rules change.
+FORMAT = 3
+# Content attributes that are not page inputs of their own.
+_SKIPPED_ATTRIBUTES = frozenset({"settings", "_context", "metadata", "_content", "_summary"})
+_ADDRESS_RE = re.compile(r" at 0x[0-9a-fA-F]+")
+_SIMPLE = (str, int, float, bool, type(None), bytes)
+
+Record = collections.namedtuple("Record", "template names signature size mtime_ns")
+
+
+def merge_settings(value, path="pelicanconf.py"):
+    """FAST_BUILD merged over DEFAULTS; ValueError names an unknown key and the fix."""
+    if value is None:
+        return dict(DEFAULTS)
+    if not isinstance(value, dict):
+        raise ValueError(f"{path}: FAST_BUILD must be a dict, e.g. FAST_BUILD = {{'enabled': True}}")
+    unknown = sorted(set(value) - set(DEFAULTS))
+    if unknown:
+        raise ValueError(
+            f"{path}: unknown FAST_BUILD key(s) {', '.join(unknown)}: use only {', '.join(sorted(DEFAULTS))}"
+        )
+    return {**DEFAULTS, **value}
+
+
+# --- Digests -----------------------------------------------------------------
+
+
+class Unknown(Exception):
+    """A value the digest rules cannot describe: the page must be rendered."""
+
+
+def _hash(*parts):
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        hasher.update(part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass"))
+        hasher.update(b"\x1f")
+    return hasher.digest()
+
+
+class Digester:
+    """Content digests of template values, memoised for one build.
+
+    ``lenient`` digests unknown objects by their repr without addresses
+    (used for settings); otherwise an unknown object raises Unknown.
+    """
+
+    def __init__(self, lenient=False):
+        self.lenient = lenient
+        self._memo = {}  # id -> (object kept alive, digest)
+
+    def _memoised(self, value, compute, depth=0):
+        key = (id(value), depth)
+        found = self._memo.get(key)
+        if found is not None and found[0] is value:
+            return found[1]
+        result = compute(value)
+        self._memo[key] = (value, result)
+        return result
+
+    def digest(self, value, depth=0):
+        """The digest of any template value (raises Unknown unless lenient)."""
+        if isinstance(value, _SIMPLE):
+            return _hash(type(value).__name__, value)
+        if isinstance(value, (datetime.date, datetime.time)):
+            return _hash(type(value).__name__, value.isoformat(), str(getattr(value, "tzinfo", None)))
+        if isinstance(value, Content):
+            return self._memoised(value, self.content_full) if depth == 0 else self.content_own(value)
+        if isinstance(value, URLWrapper):
+            return _hash(type(value).__name__, value.name, value.slug)
+        if isinstance(value, (list, tuple)):
+            return self._memoised(
+                value, lambda v: _hash(type(v).__name__, *(self.digest(i, depth) for i in v)), depth
+            )
+        if isinstance(value, (set, frozenset)):
+            return _hash("set", *sorted(self.digest(i, depth) for i in value))
+        if isinstance(value, dict):
+            return self._memoised(
+                value,
+                lambda v: _hash("dict", *sorted((self.digest(k, depth), self.digest(i, depth)) for k, i in v.items())),
+                depth,
+            )
+        if isinstance(value, Page):
+            return _hash(
+                "page", value.number, value.base_name, self.digest(value.paginator, depth),
+                *(self.digest(i, depth) for i in value.object_list),
+            )
+        if isinstance(value, Paginator):
+            return self._memoised(
+                value,
+                lambda v: _hash("paginator", v.name, v.count, v.num_pages, v.per_page, v.orphans,
+                                *(getattr(i, "source_path", repr(i)) for i in v.object_list)),
+            )
+        if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type, types.ModuleType)):
+            return _hash("code", getattr(value, "__module__", None), getattr(value, "__qualname__", value.__name__))
+        if isinstance(value, jinja2.Undefined) or value is jinja2.utils.missing:
+            return _hash("undefined")
+        if isinstance(value, datetime.tzinfo):
+            return _hash("tz", str(value))
+        if isinstance(value, re.Pattern):
+            return _hash("re", value.pattern, value.flags)
+        if self.lenient:
+            return _hash(type(value).__qualname__, _ADDRESS_RE.sub("", repr(value)))
+        raise Unknown(f"{type(value).__module__}.{type(value).__qualname__}")
+
+    def content_own(self, content):
+        """An article or page alone: source, HTML, metadata, attributes (references by path)."""
+
+        def compute(obj):
+            attributes = []
+            for name, item in sorted(vars(obj).items()):
+                if name in _SKIPPED_ATTRIBUTES:
+                    continue
+                attributes.append((name, self._reference(item)))
+            metadata = sorted((k, self._reference(v)) for k, v in obj.metadata.items())
+            return _hash(
+                type(obj).__name__, obj.source_path, getattr(obj, "_content", None),
+                getattr(obj, "_summary", None), metadata, attributes,
+            )
+
+        return self._memoised(content, compute, "own")
+
+    def _reference(self, value):
+        """Attribute values of a content object: other contents by source path only."""
+        if isinstance(value, Content):
+            return ("content", value.source_path)
+        if isinstance(value, (list, tuple)) and any(isinstance(i, Content) for i in value):
+            return tuple(self._reference(i) for i in value)
+        return self.digest(value, depth=1)
+
+    def content_full(self, content):
+        """An article with the articles it points to (related, previous, next, translations)."""
+        referenced = []
+        for name, item in sorted(vars(content).items()):
+            if name in _SKIPPED_ATTRIBUTES:
+                continue
+            items = item if isinstance(item, (list, tuple)) else [item]
+            referenced.extend(self.content_own(i) for i in items if isinstance(i, Content))
+        return _hash("full", self.content_own(content), *referenced)
+
+
+def signature(names, lookup, digester):
+    """The digest of the values ``names`` have in ``lookup`` (a mapping), or None if unknown."""
+    parts = []
+    for name in sorted(names):
+        try:
+            parts.append((name, digester.digest(lookup.get(name, jinja2.utils.missing))))
+        except Unknown as exc:
+            log.debug("fast_build: %s holds a %s, the page is always rendered", name, exc)
+            return None
+    return _hash("signature", *parts)
+
+
+def _files_digest(folders, suffixes=None):
+    """(relative path, bytes digest) of every file under ``folders``, sorted."""
+    found = []
+    for folder in folders:
+        for root, dirs, files in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                if suffixes and not name.endswith(suffixes):
+                    continue
+                path = os.path.join(root, name)
+                with open(path, "rb") as handle:
+                    found.append((os.path.relpath(path, folder), hashlib.blake2b(handle.read()).digest()))
+    return _hash(*found)
+
+
+def site_fingerprint(settings, context, plugin_modules):
+    """Everything a page may depend on without naming it: code, theme, settings, all metadata."""
+    digester = Digester(lenient=True)
+    plugin_dirs = sorted(
+        {os.path.dirname(module.__file__) for module in plugin_modules if getattr(module, "__file__", None)}
+    )
+    theme_dirs = [settings["THEME"], *settings.get("THEME_TEMPLATES_OVERRIDES", [])]
+    contents = []
+    for key in ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
+                "drafts_translations", "pages", "hidden_pages", "draft_pages", "translations_pages"):
+        for content in context.get(key) or []:
+            metadata = sorted((k, digester.digest(v, depth=1)) for k, v in content.metadata.items())
+            contents.append((key, content.source_path, content.url, content.save_as, metadata))
+    return _hash(
+        FORMAT, pelican_version, jinja2.__version__, sys.version_info[:2],
+        _files_digest(theme_dirs), _files_digest(plugin_dirs, suffixes=(".py",)),
+        digester.digest(settings), *contents,
+    )
+
+
+# --- Manifest ------------------------------------------------------------------
+
+
+def manifest_path(settings, options):
+    """Where the manifest of an output folder is kept: CACHE_PATH, one file per output folder."""
+    output = os.path.realpath(settings["OUTPUT_PATH"])
+    stem, ext = os.path.splitext(options["manifest"])
+    return os.path.join(settings["CACHE_PATH"], f"{stem}-{_hash(output).hex()[:12]}{ext}")
+
+
+def load_manifest(path):
+    """(fingerprint, {page: Record}) of the last build, or (None, {}) if absent or unreadable."""
+    try:
+        with open(path, "rb") as handle:
+            data = pickle.load(handle)
+        if data.get("format") == FORMAT:
+            return data["fingerprint"], {page: Record(*record) for page, record in data["pages"].items()}
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError, TypeError, ValueError) as exc:
+        log.debug("fast_build: no usable manifest at %s (%s)", path, exc)
+    return None, {}
+
+
+def save_manifest(path, fingerprint, pages):
+    """Write the manifest atomically (a crash never leaves half a file)."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    temporary = f"{path}.tmp{os.getpid()}"
+    with open(temporary, "wb") as handle:
+        pickle.dump({"format": FORMAT, "fingerprint": fingerprint,
+                     "pages": {page: tuple(record) for page, record in sorted(pages.items())}}, handle)
+    os.replace(temporary, path)
+
+
+def file_matches(path, record):
+    """Is the file at ``path`` still the one the recorded build wrote?"""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return False
+    return stat.st_size == record.size and stat.st_mtime_ns == record.mtime_ns
+
+
+def remove_stale(output_path, previous, current):
+    """Delete files of ``previous`` not in ``current`` (unless changed since); return them."""
+    removed = []
+    for page in sorted(set(previous) - set(current)):
+        path = os.path.join(output_path, page)
+        if file_matches(path, previous[page]):
+            os.remove(path)
+            removed.append(page)
+            folder = os.path.dirname(path)
+            while os.path.realpath(folder) != os.path.realpath(output_path) and not os.listdir(folder):
+                os.rmdir(folder)
+                folder = os.path.dirname(folder)
+    return removed
+
+
+# --- One build ---------------------------------------------------------------
+
+
+class Build:
+    """The state of one Pelican run (autoreload runs several in one process)."""
+
+    def __init__(self, settings, options):
+        self.settings = settings
+        self.options = options
+        self.output_path = settings["OUTPUT_PATH"]
+        self.manifest = manifest_path(settings, options)
+        self.old_fingerprint, self.previous = load_manifest(self.manifest)
+        self.fingerprint = None
+        self.context = None
+        self.plugin_modules = []
+        self.digester = Digester()
+        self.current = {}  # page -> Record (skipped or written and stat-ed)
+        self.pending = {}  # absolute path -> (page, template, names, signature)
+        self.skipped = set()  # absolute paths left as they are
+        self.recording = None  # set of names read by the page being rendered
+        self.rendered = 0
+
+    def reusable(self):
+        """The previous records, if the site-wide fingerprint did not change."""
+        return self.previous if self.fingerprint == self.old_fingerprint else {}
+
+    def render(self, template, localcontext):
+        """Render a page, or return "" and mark it skipped when its inputs did not change."""
+        page = localcontext["output_file"]
+        path = os.path.join(self.output_path, page)
+        lookup = collections.ChainMap(localcontext, template.globals)
+        old = self.reusable().get(page)
+        reusable = old is not None and old.signature is not None and old.template == template.name
+        if reusable and file_matches(path, old):
+            if signature(old.names, lookup, self.digester) == old.signature:
+                self.skipped.add(path)
+                self.current[page] = old
+                return ""
+        self.recording = set()
+        try:
+            output = template.render(localcontext)
+            names = frozenset(self.recording)
+        finally:
+            self.recording = None
+        self.rendered += 1
+        self.pending[path] = (page, template.name, names, signature(names, lookup, self.digester))
+        return output
+
+    def written(self, path):
+        """content_written: remember the file's size and time once it is on disk.
+
+        A page whose signature is None (an unknown value) is recorded too, so
+        that it is not taken for a stale file, but it is never reused.
+        """
+        entry = self.pending.pop(path, None)
+        if entry is None:
+            return
+        page, template_name, names, sig = entry
+        stat = os.stat(path)
+        self.current[page] = Record(template_name, names, sig, stat.st_size, stat.st_mtime_ns)
+
+    def produced(self, page):
+        """A file written outside templates (a feed): kept out of the stale files, never reused."""
+        stat = os.stat(os.path.join(self.output_path, page))
+        self.current[page] = Record(None, frozenset(), None, stat.st_size, stat.st_mtime_ns)
+
+    def finish(self):
+        """Delete stale files, save the manifest; return (rendered, skipped, removed)."""
+        removed = []
+        if self.options["delete_stale"]:
+            removed = remove_stale(self.output_path, self.previous, self.current)
+        if self.fingerprint is not None:
+            save_manifest(self.manifest, self.fingerprint, self.current)
+        return self.rendered, len(self.skipped), removed
+
+
+_build = None
+
+
+class RecordingContext(Context):
+    """A Jinja context that notes every template variable a page looks up."""
+
+    def resolve_or_missing(self, key):
+        if _build is not None and _build.recording is not None:
+            _build.recording.add(key)
+        return super().resolve_or_missing(key)
+
+
+class _TemplateProxy:
+    """What the writer renders: the real template behind Build.render."""
+
+    def __init__(self, template, build):
+        self._template = template
+        self._build = build
+
+    def render(self, localcontext):
+        return self._build.render(self._template, localcontext)
+
+    def __getattr__(self, name):
+        return getattr(self._template, name)
+
+
+class FastWriter(Writer):
+    """Pelican's writer, which leaves up-to-date pages untouched on disk."""
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        if _build is not None and template is not None:
+            template = _TemplateProxy(template, _build)
+        return super().write_file(name, template, context, *args, **kwargs)
+
+    def write_feed(self, elements, context, path=None, *args, **kwargs):
+        feed = super().write_feed(elements, context, path, *args, **kwargs)
+        if _build is not None and path:
+            _build.produced(path)
+        return feed
+
+    def _open_w(self, filename, encoding, override=False):
+        if _build is not None and filename in _build.skipped:
+            # Keep Pelican's bookkeeping of written files, but do not truncate the page.
+            if override:
+                self._overridden_files.add(filename)
+            self._written_files.add(filename)
+            return open(os.devnull, "w", encoding=encoding)
+        return super()._open_w(filename, encoding, override=override)
+
+
+# --- Signal receivers (connected in __init__.py) ---------------------------
+
+
+def start(pelican):
+    """initialized: a new build reads the last manifest."""
+    global _build
+    options = merge_settings(pelican.settings.get("FAST_BUILD"))
+    _build = Build(pelican.settings, options) if options["enabled"] else None
+    if _build is not None:
+        _build.plugin_modules = list(getattr(pelican, "plugins", []))
+
+
+def track_generator(generator):
+    """generator_init: record the variables this generator's templates read."""
+    if _build is not None:
+        generator.env.context_class = RecordingContext
+        _build.context = generator.context
+
+
+def writer_class(pelican):
+    """get_writer: every generator content is known; fix the site fingerprint."""
+    if _build is None:
+        return None
+    _build.fingerprint = site_fingerprint(pelican.settings, _build.context or {}, _build.plugin_modules)
+    if _build.fingerprint != _build.old_fingerprint and _build.previous:
+        log.info("fast_build: theme, plugins, settings or metadata changed: rendering every page")
+    return FastWriter
+
+
+def content_written(path, context=None):
+    if _build is not None:
+        _build.written(path)
+
+
+def finish(pelican):
+    """finalized: delete what the last build wrote and this one did not, save the manifest."""
+    global _build
+    if _build is None:
+        return
+    rendered, skipped, removed = _build.finish()
+    log.info("fast_build: %d pages rendered, %d unchanged, %d stale removed", rendered, skipped, len(removed))
+    _build = None

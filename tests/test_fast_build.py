@@ -1,0 +1,191 @@
+"""plugins/fast_build: unchanged pages are not rendered again, changed ones always are."""
+
+import datetime
+import filecmp
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from archivist import frontmatter
+from archivist.settings import load_settings
+
+from .conftest import ROOT, build_site
+
+sys.path.insert(0, str(ROOT / "plugins"))
+from fast_build import incremental  # noqa: E402
+
+PLUGINS = load_settings(str(ROOT / "pelicanconf.py"))["PLUGINS"]
+WITH = [p for p in PLUGINS if p != "fast_build"] + ["fast_build"]
+WITHOUT = [p for p in PLUGINS if p != "fast_build"]
+
+
+# --- Core functions, without Pelican builds --------------------------------
+
+
+def test_settings_merge_over_defaults_and_reject_unknown_keys():
+    assert incremental.merge_settings(None) == incremental.DEFAULTS
+    assert incremental.merge_settings({"delete_stale": False})["delete_stale"] is False
+    with pytest.raises(ValueError, match="unknown FAST_BUILD key.*enable"):
+        incremental.merge_settings({"enable": True})
+    with pytest.raises(ValueError, match="must be a dict"):
+        incremental.merge_settings(True)
+
+
+def test_digests_follow_values_not_identity():
+    digest = incremental.Digester().digest
+    when = datetime.datetime(2024, 5, 1, 12, 0)
+    assert digest(["a", 1, when]) == digest(["a", 1, datetime.datetime(2024, 5, 1, 12, 0)])
+    assert digest(["a", "b"]) != digest(["b", "a"])
+    assert digest({"x": [1]}) == digest({"x": [1]}) != digest({"x": [2]})
+    assert digest(("a",)) != digest(["a"])
+
+
+def test_unknown_values_force_rendering_except_in_lenient_mode():
+    class Opaque:
+        pass
+
+    with pytest.raises(incremental.Unknown):
+        incremental.Digester().digest(Opaque())
+    assert incremental.signature({"thing"}, {"thing": Opaque()}, incremental.Digester()) is None
+    lenient = incremental.Digester(lenient=True)
+    assert lenient.digest(Opaque()) == incremental.Digester(lenient=True).digest(Opaque())
+
+
+def test_signature_covers_only_the_names_read():
+    digester = incremental.Digester()
+    first = incremental.signature({"title"}, {"title": "A", "other": 1}, digester)
+    assert first == incremental.signature({"title"}, {"title": "A", "other": 2}, digester)
+    assert first != incremental.signature({"title"}, {"title": "B", "other": 1}, digester)
+
+
+def test_manifest_round_trip_and_stale_files(tmp_path):
+    output = tmp_path / "output"
+    (output / "old" / "deep").mkdir(parents=True)
+    stale, kept, edited = output / "old" / "deep" / "gone.html", output / "kept.html", output / "edited.html"
+    for path in (stale, kept, edited):
+        path.write_text(path.name)
+    records = {}
+    for path in (stale, kept, edited):
+        stat = path.stat()
+        records[str(path.relative_to(output))] = incremental.Record("t.html", frozenset({"x"}), b"s", stat.st_size, stat.st_mtime_ns)
+    manifest = tmp_path / "cache" / "m.pickle"
+    incremental.save_manifest(str(manifest), b"fingerprint", records)
+    assert incremental.load_manifest(str(manifest)) == (b"fingerprint", records)
+    assert incremental.load_manifest(str(tmp_path / "missing.pickle")) == (None, {})
+
+    edited.write_text("changed by hand since")
+    current = {"kept.html": records["kept.html"]}
+    removed = incremental.remove_stale(str(output), records, current)
+    assert removed == ["old/deep/gone.html"]
+    assert not (output / "old").exists()  # empty folders go too
+    assert kept.exists() and edited.read_text() == "changed by hand since"
+
+
+# --- Real builds of a tiny archive ------------------------------------------
+
+
+def _article(content, slug, title, tags, day, body, category="Technology"):
+    date = datetime.date(2024, 3, day)
+    meta = {
+        "title": title,
+        "date": date,
+        "category": category,
+        "tags": tags,
+        "summary": f"{title}: a one-sentence summary of the fixture story.",
+        "source": "Fixture Wire",
+        "slug": slug,
+    }
+    path = content / "articles" / "2024" / f"{date.isoformat()}-{slug}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(frontmatter.render(meta, body), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def archive(tmp_path):
+    content = tmp_path / "content"
+    paths = {
+        "satellite": _article(content, "satellite-link-tested", "Satellite Link Tested", ["Satellites", "Orbit Lab"], 4,
+                              "Engineers tested a satellite link between two ground stations on Monday."),
+        "rollout": _article(content, "fibre-rollout-reaches-villages", "Fibre Rollout Reaches Villages", ["Broadband", "Orbit Lab"], 9,
+                            "The fibre network now reaches forty villages, the operator said."),
+        "budget": _article(content, "council-budget-approved", "Council Budget Approved", ["Budgets", "Councils"], 15,
+                           "The council approved its budget after a long debate.", category="Politics"),
+    }
+    return content, paths
+
+
+def _build(content, output, cache, plugins=WITH):
+    result = build_site(output, content=content, CACHE_PATH=str(cache), PLUGINS=plugins)
+    return result
+
+
+def _tree(output):
+    return {str(p.relative_to(output)): p for p in sorted(Path(output).rglob("*")) if p.is_file()}
+
+
+def _assert_same_as_clean_build(content, output, tmp_path, name):
+    clean = tmp_path / f"clean-{name}"
+    _build(content, clean, tmp_path / f"cache-clean-{name}", plugins=WITHOUT)
+    ours, reference = _tree(output), _tree(clean)
+    assert sorted(ours) == sorted(reference), "stale or missing files"
+    different = [page for page in ours if not filecmp.cmp(ours[page], reference[page], shallow=False)]
+    assert different == [], "pages differ from a clean build"
+
+
+def _mtimes(output):
+    return {page: path.stat().st_mtime_ns for page, path in _tree(output).items() if page.endswith(".html")}
+
+
+def test_rebuilds_render_only_what_changed_and_match_a_clean_build(archive, tmp_path):
+    content, paths = archive
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    _build(content, output, cache)
+    first = _mtimes(output)
+
+    _build(content, output, cache)
+    assert _mtimes(output) == first, "a build with no change rewrote pages"
+
+    # A typo fix: the article's page changes, an unrelated article's page is untouched.
+    with paths["satellite"].open("a", encoding="utf-8") as handle:
+        handle.write("\nCorrection: the stations are 300 km apart.\n")
+    _build(content, output, cache)
+    after_edit = _mtimes(output)
+    assert "300 km apart" in (output / "2024/03/satellite-link-tested.html").read_text()
+    assert after_edit["2024/03/satellite-link-tested.html"] != first["2024/03/satellite-link-tested.html"]
+    assert after_edit["2024/03/council-budget-approved.html"] == first["2024/03/council-budget-approved.html"]
+    _assert_same_as_clean_build(content, output, tmp_path, "edit")
+
+    # A new title shows up everywhere the article is listed.
+    text = paths["rollout"].read_text(encoding="utf-8")
+    paths["rollout"].write_text(text.replace("title: Fibre Rollout Reaches Villages", "title: Fibre Reaches Forty Villages"))
+    _build(content, output, cache)
+    assert "Fibre Reaches Forty Villages" in (output / "tags/orbit-lab/index.html").read_text()
+    _assert_same_as_clean_build(content, output, tmp_path, "title")
+
+
+def test_removed_articles_leave_no_stale_pages(archive, tmp_path):
+    content, paths = archive
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    _build(content, output, cache)
+    assert (output / "tags/budgets/index.html").exists()
+    paths["budget"].unlink()
+    _build(content, output, cache)
+    assert not (output / "2024/03/council-budget-approved.html").exists()
+    assert not (output / "tags/budgets/index.html").exists()
+    _assert_same_as_clean_build(content, output, tmp_path, "removed")
+
+
+def test_a_page_changed_on_disk_is_rendered_again(archive, tmp_path):
+    content, _paths = archive
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    _build(content, output, cache)
+    page = output / "2024/03/council-budget-approved.html"
+    original = page.read_bytes()
+    page.write_text("tampered")
+    os.remove(output / "index.html")
+    _build(content, output, cache)
+    assert page.read_bytes() == original
+    assert (output / "index.html").exists()
