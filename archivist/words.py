@@ -112,6 +112,26 @@ def names(text):
             words.pop(0)
         while words and words[-1] in ("of", "and", "the", "for", "de", "van", "von", "&"):
             words.pop()
-        if words:
-            found.append(" ".join(words))
+        for part in _split_at_and(words):
+            titles = [i for i, w in enumerate(part[:-1]) if w in TITLES]
+            if titles:
+                part = part[titles[-1] + 1:]
+            if part:
+                found.append(" ".join(part))
     return found
+
+
+def _split_at_and(words):
+    """'CK Hutchison and BlackRock' is two names; 'Ministry of Science and Technology' is one."""
+    if "and" not in words or "of" in words[: words.index("and")]:
+        return [words]
+    index = words.index("and")
+    return [words[:index]] + _split_at_and(words[index + 1:])
+
+
+# Titles before a name: "US President Donald Trump" -> "Donald Trump".
+TITLES = frozenset(
+    """President Premier Chancellor Minister Secretary Chairman Chairwoman Governor King Queen
+    Prince Princess Pope General Senator Judge Mayor Ambassador Spokesperson Spokesman
+    Spokeswoman Director Professor Coach Captain Justice Sheriff""".split()
+)

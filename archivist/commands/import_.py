@@ -1,0 +1,124 @@
+"""``archivist import INPUT...``: raw news text into curated Markdown articles."""
+
+import json
+import logging
+import os
+import sys
+
+from .. import importer, reading
+from ..dates import parse_date
+from ..errors import ArchivistError
+from ..settings import DEFAULT_SETTINGS_FILE, articles_dir, load_settings
+
+PROGRESS_MIN = 20  # articles: fewer than this never shows a progress bar
+
+
+def configure(subparsers):
+    parser = subparsers.add_parser(
+        "import",
+        help="turn raw news text into articles of the archive",
+        description="Read raw text, JSON Lines or a folder of text files, split glued-together "
+        "articles, give each a title, summary, topic, tags, date and slug, and write them as "
+        "Markdown files with YAML front matter. Never overwrites; re-importing adds nothing.",
+    )
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="text file, JSON Lines file or folder")
+    parser.add_argument("--source", default="", help="the publisher, written as 'source' (e.g. 'Global Times')")
+    parser.add_argument("--date", help="publication (reference) date YYYY-MM-DD; default today (UTC)")
+    parser.add_argument("--category", help="force this topic (one of ARCHIVE_TOPICS) for every article")
+    parser.add_argument("--out", help="folder to write to (default: the archive's articles folder)")
+    parser.add_argument("--settings", default=DEFAULT_SETTINGS_FILE, help="Pelican settings (default: %(default)s)")
+    parser.add_argument("--dry-run", action="store_true", help="write nothing; print the proposed articles")
+    parser.add_argument("--json", action="store_true", help="with --dry-run, print JSON instead of a table")
+    parser.add_argument("--format", choices=("auto",) + reading.FORMATS, default="auto",
+                        help="input format (default: detected)")
+    parser.set_defaults(func=run)
+
+
+def run(args):
+    if args.json and not args.dry_run:
+        raise ArchivistError("--json only goes with --dry-run")
+    try:
+        reference = parse_date(args.date) if args.date else None
+    except ValueError as exc:
+        raise ArchivistError(str(exc)) from None
+    # Pelican warns about feed URLs while reading settings: irrelevant to an import.
+    logging.getLogger("pelican.settings").setLevel(logging.ERROR)
+    settings = load_settings(args.settings)
+    out_dir = args.out or articles_dir(settings)
+    with _progress() as progress:
+        proposed, notes = importer.plan(
+            args.inputs, settings, out_dir, reference, args.source, args.category,
+            None if args.format == "auto" else args.format, progress,
+        )
+    for note in notes:
+        print(f"archivist: note: {note}", file=sys.stderr)
+    if args.dry_run:
+        print(as_json(proposed) if args.json else as_table(proposed))
+        return 0
+    written = importer.write(proposed)
+    for item in proposed:
+        if item.skipped_as:
+            print(f"skipped {item.path}:{item.lines[0]}-{item.lines[1]}: already imported as {item.skipped_as}")
+    for path in written:
+        print(f"wrote {os.path.relpath(path)}")
+    skipped = sum(1 for item in proposed if item.skipped_as)
+    print(f"{len(written)} article(s) written, {skipped} skipped as already imported")
+    return 0
+
+
+def as_json(proposed):
+    articles = [
+        {
+            "title": item.meta["title"],
+            "slug": item.meta.get("slug", ""),
+            "date": item.meta["date"].isoformat(),
+            "category": item.meta["category"],
+            "tags": list(item.meta["tags"]),
+            "summary": item.meta["summary"],
+            "source": item.meta["source"],
+            "lines": list(item.lines),
+        }
+        for item in proposed
+    ]
+    return json.dumps({"articles": articles}, indent=2, ensure_ascii=False)
+
+
+def as_table(proposed):
+    rows = [("lines", "date", "topic", "title", "tags")]
+    for item in proposed:
+        title = item.meta["title"] + (" (skipped: already imported)" if item.skipped_as else "")
+        rows.append((
+            f"{item.lines[0]}-{item.lines[1]}",
+            item.meta["date"].isoformat(),
+            item.meta["category"],
+            title,
+            ", ".join(item.meta["tags"]),
+        ))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths)) + "  " + row[4] for row in rows
+    )
+
+
+class _progress:
+    """A rich progress bar on stderr for long imports, only when stderr is a terminal."""
+
+    def __enter__(self):
+        self.bar = None
+        return self.start if sys.stderr.isatty() else None
+
+    def start(self, total):
+        if total < PROGRESS_MIN:
+            return None
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self.bar = Progress(console=Console(stderr=True), transient=True)
+        self.bar.start()
+        task = self.bar.add_task("importing", total=total)
+        return lambda: self.bar.advance(task)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False

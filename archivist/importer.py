@@ -1,0 +1,165 @@
+"""The import pipeline: read -> split -> enrich -> render -> write.
+
+``plan`` does everything but writing and returns the proposed articles;
+``write`` stores the new ones. Safety rules:
+
+- An article whose normalised body text (lower case, letters and digits only)
+  has the fingerprint of an article already in the archive, or of an earlier
+  article of the same import, is skipped and reported, never written twice.
+- An existing file is never overwritten: a taken slug gets -2, -3, ...; each
+  file is written to a temporary file in the target folder, then linked to
+  its final name (which fails if the name exists) and the temporary removed.
+- Nothing is half-written: all files are staged first; if any step fails, the
+  files this run created are removed and the error is raised.
+"""
+
+import dataclasses
+import datetime
+import hashlib
+import os
+import re
+import tempfile
+
+from . import enrich, frontmatter, reading, slugs, splitting
+from .errors import ArchivistError, FrontMatterError, InputError
+
+
+@dataclasses.dataclass
+class Proposed:
+    """One article the import would write."""
+
+    meta: dict
+    body: str
+    path: str  # input file
+    lines: tuple  # (first, last) 1-based input lines
+    fingerprint: str
+    target: str = ""  # file it is written to (empty when skipped)
+    skipped_as: str = ""  # existing file with the same text
+
+
+def fingerprint(body):
+    """SHA-256 of the body's letters and digits in lower case: formatting does not count."""
+    normal = re.sub(r"[^0-9a-z]+", "", body.lower())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+def render_body(paragraphs):
+    """Markdown body: paragraphs separated by blank lines, subheadings as '## '."""
+    return "\n\n".join(f"## {p.text}" if p.heading else p.text for p in paragraphs) + "\n"
+
+
+def scan_archive(folder):
+    """Existing articles under ``folder``: list of (path, meta, body); bad files are skipped."""
+    found = []
+    if not os.path.isdir(folder):
+        return found
+    for directory, subdirs, files in os.walk(folder):
+        subdirs.sort()
+        for name in sorted(files):
+            if not name.endswith(".md"):
+                continue
+            path = os.path.join(directory, name)
+            try:
+                with open(path, encoding="utf-8") as handle:
+                    article = frontmatter.parse(handle.read(), path)
+            except (OSError, UnicodeDecodeError, FrontMatterError):
+                continue
+            found.append((path, article.meta, article.body))
+    return found
+
+
+def articles_of(documents):
+    """Yield (document, paragraphs) per article: raw text is split, other documents are one article."""
+    for document in documents:
+        paragraphs = splitting.recover_subheadings(document.paragraphs)
+        if document.split:
+            for part in splitting.split(paragraphs):
+                yield document, part
+        else:
+            yield document, paragraphs
+
+
+def plan(inputs, settings, out_dir, reference_date=None, source="", category=None, fmt=None,
+         progress=None):
+    """Read, split and enrich ``inputs``; return (proposed articles, notes).
+
+    ``progress(total)`` may return a callable advanced once per article.
+    """
+    topics = settings["ARCHIVE_TOPICS"]
+    if category is not None and category not in topics:
+        raise ArchivistError(f"--category {category!r} is not one of ARCHIVE_TOPICS: {', '.join(topics)}")
+    documents, notes = [], []
+    for path in inputs:
+        read, read_notes = reading.read_input(path, fmt)
+        documents.extend(read)
+        notes.extend(read_notes)
+    existing = scan_archive(out_dir)
+    known = {fingerprint(body): (path, meta.get("slug", "")) for path, meta, body in existing}
+    context = enrich.Context.create(
+        topics,
+        [(m.get("category"), m.get("tags") if isinstance(m.get("tags"), list) else [], b) for _p, m, b in existing],
+        reference_date or datetime.datetime.now(datetime.timezone.utc).date(),
+        source,
+        category,
+    )
+    taken = {os.path.splitext(name)[0].split("-", 3)[-1] for path, _m, _b in existing for name in [os.path.basename(path)]}
+    taken |= {str(m.get("slug")) for _p, m, _b in existing if m.get("slug")}
+    units = list(articles_of(documents))
+    advance = progress(len(units)) if progress else None
+    proposed = []
+    for document, paragraphs in units:
+        body = render_body(paragraphs)
+        lines = (paragraphs[0].line, paragraphs[-1].last_line)
+        item = Proposed({}, body, document.path, lines, fingerprint(body))
+        meta = enrich.enrich(paragraphs, context, document.meta)
+        given_category = document.meta.get("category")
+        if given_category and given_category not in topics:
+            raise InputError(f"category {given_category!r} is not one of ARCHIVE_TOPICS: {', '.join(topics)}",
+                             path=document.path, line=lines[0])
+        if item.fingerprint in known:
+            item.skipped_as, meta["slug"] = known[item.fingerprint]
+        else:
+            meta["slug"] = slugs.unique_slug(meta["title"], taken)
+            taken.add(meta["slug"])
+            known[item.fingerprint] = (f"{document.path}:{lines[0]}", meta["slug"])
+            date = meta["date"]
+            item.target = os.path.join(out_dir, f"{date:%Y}", f"{date:%Y-%m-%d}-{meta['slug']}.md")
+        item.meta = meta
+        proposed.append(item)
+        if advance:
+            advance()
+    return proposed, notes
+
+
+def write(proposed):
+    """Write the new articles of ``proposed`` all or nothing; return the paths written."""
+    staged, written = [], []
+    try:
+        for item in proposed:
+            if not item.target:
+                continue
+            folder = os.path.dirname(item.target)
+            os.makedirs(folder, exist_ok=True)
+            handle, temp = tempfile.mkstemp(prefix=".import-", suffix=".tmp", dir=folder)
+            staged.append((temp, item.target))
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(frontmatter.render(item.meta, item.body))
+        for temp, target in staged:
+            if os.path.lexists(target):
+                raise ArchivistError("already exists; not overwritten (nothing was written)", path=target)
+            try:
+                os.link(temp, target)
+            except FileExistsError:
+                raise ArchivistError("already exists; not overwritten (nothing was written)", path=target) from None
+            except OSError:  # a file system without hard links: the check above guards it
+                os.replace(temp, target)
+            written.append(target)
+    except BaseException:
+        for target in written:
+            os.unlink(target)
+        raise
+    finally:
+        for temp, _target in staged:
+            if os.path.exists(temp):
+                os.unlink(temp)
+    return written

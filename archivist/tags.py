@@ -1,0 +1,133 @@
+"""Pick 3-8 tags for an article: people, organisations, places and key phrases.
+
+Candidates are the capitalised names of the text ("Mao Ning", "CK Hutchison",
+"Deep Space Exploration Laboratory") and its repeated two-word phrases of
+content words ("asteroid defense"). A name's later mentions by one of its
+words ("Wu" for "Wu Weiren") and by its acronym ("DSEL") count for the full
+name. Candidates are ranked by mentions, with a bonus for the lead
+paragraph; the source itself ("Global Times") and bare calendar words are left
+out. Tags are normalised (spaces collapsed, a possessive "'s" dropped, key
+phrases in Title Case) and an existing tag of the archive with the same slug
+or the same singular form replaces the new spelling.
+"""
+
+import re
+
+from .slugs import slugify
+from .words import STOPWORDS, names, stem, tokens
+
+MIN_TAGS, MAX_TAGS = 3, 8
+_PHRASE_WORD = re.compile(r"[A-Za-z][a-z-]+")
+# Nationality adjectives ("Chinese vessels") are not tags on their own.
+_DEMONYM = re.compile(r"^(?:[A-Z][a-z]+(?:ese|ian|ean|ish|ican)|Thai|French|Dutch|Swiss|Greek|Arab|Israeli|Iraqi|Saudi)$")
+_GENERIC = frozenset(
+    """news report reports reporter people time times year years week day days percent million
+    billion first second last statement official officials article piece""".split()
+)
+
+
+def normalise(tag):
+    """Collapse spaces and drop a trailing possessive: "  Li  Ka-shing's" -> "Li Ka-shing"."""
+    tag = re.sub(r"\s+", " ", tag).strip(" .,;:'\"")
+    return re.sub(r"['\u2019]s$", "", tag)
+
+
+def _key(tag):
+    return " ".join(stem(w) for w in slugify(tag).split("-"))
+
+
+def reuse_spelling(tags, existing):
+    """Replace each tag by the archive's spelling of the same tag, when there is one."""
+    known = {}
+    for tag in existing:
+        known.setdefault(slugify(tag), tag)
+        known.setdefault(_key(tag), tag)
+    out = []
+    for tag in tags:
+        chosen = known.get(slugify(tag)) or known.get(_key(tag)) or tag
+        if chosen not in out:
+            out.append(chosen)
+    return out
+
+
+def candidates(paragraphs, exclude=()):
+    """Scored candidate tags of an article, best first: a list of (tag, score)."""
+    text = "\n".join(paragraphs)
+    lead = paragraphs[0] if paragraphs else ""
+    excluded = {slugify(e) for e in exclude if e}
+    scores, order = {}, {}
+    acronyms = dict(re.findall(r"([A-Z][\w'&-]*(?: (?:of |and |the |for |& )?[A-Z][\w'&-]*)+) \(([A-Z]{2,6})\)", text))
+    expansion = {acronym: name for name, acronym in acronyms.items()}
+    for position, name in enumerate(names(text)):
+        name = normalise(re.sub(r" (?:No|St|Nos)$", "", name))
+        if name in expansion:
+            name = expansion[name]
+        if not name or slugify(name) in excluded or len(name) < 2:
+            continue
+        scores[name] = scores.get(name, 0.0) + 1.0
+        order.setdefault(name, position)
+    full_names = [n for n in scores if len(n.split()) >= 2]
+    for name in list(scores):
+        if len(name.split()) == 1:
+            owners = [f for f in full_names if name in f.split()]
+            if len(owners) == 1:
+                scores[owners[0]] += scores.pop(name)
+    for name in list(scores):
+        if _DEMONYM.match(name):
+            del scores[name]
+            continue
+        if len(name.split()) == 1 and not re.search(rf"[\w,;:()'\"] {re.escape(name)}\b", text):
+            del scores[name]  # capitalised only where it opens a sentence
+            continue
+        if name in lead:
+            scores[name] += 1.5
+        if len(name.split()) >= 2:
+            scores[name] += 0.5
+        if name.isupper() and len(name) <= 3 and scores[name] < 2:
+            del scores[name]
+    for phrase, count in _phrases(paragraphs).items():
+        if count >= 2 and slugify(phrase) not in excluded:
+            scores[phrase] = scores.get(phrase, 0.0) + count * 0.8 + (1.0 if phrase.lower() in lead.lower() else 0.0)
+            order.setdefault(phrase, 10**6)
+    return sorted(scores.items(), key=lambda item: (-item[1], order.get(item[0], 0), item[0]))
+
+
+def _phrases(paragraphs):
+    counts = {}
+    for paragraph in paragraphs:
+        words = _PHRASE_WORD.findall(paragraph)
+        for first, second in zip(words, words[1:]):
+            a, b = first.lower(), second.lower()
+            if (a in STOPWORDS or b in STOPWORDS or a in _GENERIC or b in _GENERIC
+                    or len(a) < 3 or len(b) < 3 or first[0].isupper() or second[0].isupper()):
+                continue
+            phrase = f"{a.capitalize()} {b.capitalize()}" if "-" not in a else f"{a.title()} {b.capitalize()}"
+            counts[phrase] = counts.get(phrase, 0) + 1
+    return counts
+
+
+def choose(paragraphs, existing=(), exclude=()):
+    """3-8 normalised tags for an article, reusing the archive's spellings."""
+    ranked = candidates(paragraphs, exclude)
+    chosen = []
+    for tag, score in ranked:
+        if len(chosen) >= MAX_TAGS:
+            break
+        if score < 2.0 and len(chosen) >= MIN_TAGS + 2:
+            break
+        if any(tag in c.split() or tag == c for c in chosen):
+            continue
+        chosen.append(tag)
+    if len(chosen) < MIN_TAGS:
+        counts = {}
+        for word in tokens(" ".join(paragraphs)):
+            if word not in _GENERIC:
+                counts[word] = counts.get(word, 0) + 1
+        for word, _count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            if len(chosen) >= MIN_TAGS:
+                break
+            tag = word.capitalize()
+            if slugify(tag) not in {slugify(c) for c in chosen} | {slugify(e) for e in exclude if e}:
+                chosen.append(tag)
+    chosen = reuse_spelling(chosen, existing)
+    return chosen[:MAX_TAGS]
