@@ -36,9 +36,7 @@ TRICKY_TEXTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def small_site(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("agreement")
+def build_small_site(tmp):
     content = copy_content(tmp, ROOT / "tests" / "fixtures" / "archive")
     for path in (ROOT / "content" / "articles").rglob("*.md"):
         target = content / "articles" / path.relative_to(ROOT / "content" / "articles")
@@ -56,6 +54,11 @@ def small_site(tmp_path_factory):
     output = tmp / "output"
     build_site(output, content, settings=str(settings))
     return output
+
+
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory):
+    return build_small_site(tmp_path_factory.mktemp("agreement"))
 
 
 def node_search(site, queries, texts=()):
@@ -124,3 +127,15 @@ def test_analyzers_agree_on_tricky_text_and_the_vocabulary(small_site):
     texts = TRICKY_TEXTS + sorted(vocabulary)
     from_node = node_search(small_site, [], texts)["analyze"]
     assert {text: si.analyze(text) for text in texts} == from_node
+
+
+def test_the_same_articles_give_byte_identical_search_files(small_site, tmp_path):
+    again = build_small_site(tmp_path)
+
+    def files(site):
+        root = site / "search"
+        return {str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+    first, second = files(small_site), files(again)
+    assert len(first) > 20
+    assert first == second

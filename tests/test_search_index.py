@@ -172,3 +172,19 @@ def test_analysis_cache_is_reused_by_content_hash():
     assert analyzed[0] is sentinel
     assert analyzed[1] == si.analyzed_fields(ARCHIVE[1])
     assert set(fresh) == {key, si.fingerprint(ARCHIVE[1])}
+
+
+def test_write_files_copies_lunr_and_clears_old_shards(tmp_path):
+    lunr_js = tmp_path / "lunr.js"
+    lunr_js.write_text("/* lunr */", encoding="utf-8")
+    stale = tmp_path / "out" / "search" / "t" / "99.js"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("old", encoding="utf-8")
+    si.write_files(tmp_path / "out", {"manifest.js": "m", "t/0.js": "t0", "d/0.js": "d0"}, lunr_js)
+    written = sorted(str(path.relative_to(tmp_path / "out" / "search")) for path in (tmp_path / "out" / "search").rglob("*.js"))
+    assert written == ["d/0.js", "lunr.js", "manifest.js", "t/0.js"]
+
+
+def test_missing_lunr_js_says_how_to_get_it(tmp_path):
+    with pytest.raises(si.SearchSettingsError, match=r"lunr.js not found; run `npm ci`"):
+        si.write_files(tmp_path, {}, tmp_path / "node_modules" / "lunr" / "lunr.js")

@@ -44,6 +44,7 @@ import json
 import logging
 import math
 import re
+import shutil
 import time
 import unicodedata
 from bisect import bisect_right
@@ -526,6 +527,8 @@ def write_files(output_path, files, lunr_js):
             "(or set SEARCH['lunr_js'] to the path of lunr.js 2.3.9)"
         )
     root = Path(output_path) / DIRECTORY
+    for folder in ("t", "d"):  # shards of an earlier, larger build must not linger
+        shutil.rmtree(root / folder, ignore_errors=True)
     for relative, text in sorted(files.items()):
         target = root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
