@@ -120,17 +120,15 @@ def tree_size(folder):
     return files, total
 
 
-def our_plugins(search=True):
-    """The PLUGINS list of pelicanconf.py, without the search plugin if asked."""
+def our_plugins(exclude=()):
+    """The PLUGINS list of pelicanconf.py, without the plugins named in ``exclude``."""
     from archivist.settings import load_settings
 
     plugins = list(load_settings(str(ROOT / "pelicanconf.py")).get("PLUGINS") or [])
-    if not search:
-        plugins = [p for p in plugins if p.rsplit(".", 1)[-1] != SEARCH_PLUGIN]
-    return plugins
+    return [p for p in plugins if p.rsplit(".", 1)[-1] not in exclude]
 
 
-def prepare(workdir, flavour, content, search=True):
+def prepare(workdir, flavour, content, exclude=()):
     """A flavour's own copy of the content and its settings file; return the settings path."""
     folder = Path(workdir) / flavour
     if folder.exists():
@@ -148,7 +146,7 @@ def prepare(workdir, flavour, content, search=True):
     if flavour == "vanilla":
         text = VANILLA_SETTINGS.format(**values)
     else:
-        text = OURS_SETTINGS.format(plugins_list=our_plugins(search=search), **values)
+        text = OURS_SETTINGS.format(plugins_list=our_plugins(exclude), **values)
     settings = folder / "settings.py"
     settings.write_text(text, encoding="utf-8")
     return settings
@@ -177,9 +175,9 @@ def add_one(content):
     return path
 
 
-def bench_flavour(workdir, flavour, content, search=True, scenarios=SCENARIOS):
+def bench_flavour(workdir, flavour, content, exclude=(), scenarios=SCENARIOS):
     """Run the scenarios for one flavour; return {scenario: Run} plus output size."""
-    settings = prepare(workdir, flavour, content, search=search)
+    settings = prepare(workdir, flavour, content, exclude)
     folder = settings.parent
     results = {}
     for scenario in scenarios:
@@ -194,17 +192,25 @@ def bench_flavour(workdir, flavour, content, search=True, scenarios=SCENARIOS):
     return results
 
 
-def bench_size(count, workdir, vanilla=True, data=corpus.DEFAULT_DATA):
-    """All flavours on one archive of ``count`` articles; return a dict of results."""
+def bench_size(count, workdir, vanilla=True, data=corpus.DEFAULT_DATA, exclude=(), attribute=(SEARCH_PLUGIN,)):
+    """All flavours on one archive of ``count`` articles; return a dict of results.
+
+    ``exclude`` leaves plugins out of "ours" altogether; each plugin of
+    ``attribute`` costs one more full build without it, to report its share.
+    """
     content = Path(workdir) / f"corpus-{count}"
     corpus.write(content, count, data=data)
     row = {"articles": count}
     if vanilla:
         row["vanilla"] = bench_flavour(workdir, "vanilla", content)
-    row["ours"] = bench_flavour(workdir, "ours", content)
-    if SEARCH_PLUGIN in [p.rsplit(".", 1)[-1] for p in our_plugins()]:
-        without = bench_flavour(workdir, "ours-nosearch", content, search=False, scenarios=("full",))
-        row["search"] = {
+    row["ours"] = bench_flavour(workdir, "ours", content, exclude)
+    enabled = [p.rsplit(".", 1)[-1] for p in our_plugins(exclude)]
+    row["plugins"] = {}
+    for plugin in attribute:
+        if plugin not in enabled:
+            continue
+        without = bench_flavour(workdir, f"ours-no-{plugin}", content, (*exclude, plugin), scenarios=("full",))
+        row["plugins"][plugin] = {
             "wall": row["ours"]["full"].wall - without["full"].wall,
             "cpu": row["ours"]["full"].cpu - without["full"].cpu,
             "bytes": row["ours"]["bytes"] - without["bytes"],
@@ -245,11 +251,10 @@ def table(rows, seed=None):
         lines.append(_line(n, "peak RSS (any build)", peak["ours"], peak.get("vanilla"), _mb))
         for key, fmt in (("files", "{:,}".format), ("bytes", _mb)):
             lines.append(_line(n, f"output {key}", ours[key], vanilla[key] if vanilla else None, fmt))
-        if "search" in row:
-            found = row["search"]
-            lines.append(_line(n, "search index wall s (diff)", found["wall"]))
-            lines.append(_line(n, "search index CPU s (diff)", found["cpu"]))
-            lines.append(_line(n, "search index bytes (diff)", found["bytes"], fmt=_mb))
+        for plugin, found in row.get("plugins", {}).items():
+            lines.append(_line(n, f"{plugin} wall s (diff)", found["wall"]))
+            lines.append(_line(n, f"{plugin} CPU s (diff)", found["cpu"]))
+            lines.append(_line(n, f"{plugin} output (diff)", found["bytes"], fmt=_mb))
         lines.append("")
     if seed:
         lines.append(
@@ -288,12 +293,19 @@ def _jsonable(value):
     return value
 
 
+def _names(text):
+    return tuple(name for name in text.split(",") if name)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.build", description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=lambda s: [int(n) for n in s.split(",")], help="e.g. 1000,5000")
     parser.add_argument("--no-vanilla", action="store_true", help="skip the vanilla Pelican builds")
     parser.add_argument("--no-seed", action="store_true", help="skip the seed archive build")
     parser.add_argument("--data", default=str(corpus.DEFAULT_DATA), help="BBC JSON Lines file")
+    parser.add_argument("--exclude", type=_names, default=(), help="plugins left out of ours, e.g. archive_guard")
+    parser.add_argument("--attribute", type=_names, default=(SEARCH_PLUGIN,),
+                        help="plugins whose cost is measured by one more build without them (default: search)")
     args = parser.parse_args(argv)
     sizes = args.sizes or (FULL_SIZES if os.environ.get("BENCH_FULL") == "1" else DEFAULT_SIZES)
     rows = []
@@ -301,12 +313,15 @@ def main(argv=None):
         seed = None if args.no_seed else bench_seed(workdir)
         for count in sizes:
             print(f"benchmarking {count:,} articles ...", file=sys.stderr, flush=True)
-            rows.append(bench_size(count, workdir, vanilla=not args.no_vanilla, data=args.data))
-    lines = table(rows, seed)
+            rows.append(bench_size(count, workdir, vanilla=not args.no_vanilla, data=args.data,
+                                   exclude=args.exclude, attribute=args.attribute))
+    ours = ", ".join(our_plugins(args.exclude))
+    lines = [f"ours: our theme with plugins {ours}; vanilla: default theme, yaml_metadata only", ""]
+    lines += table(rows, seed)
     lines += [f"{'PASS' if ok else 'FAIL'}  {name}: {figure}" for name, figure, ok in verdicts(rows)]
     print("\n".join(lines))
     RESULTS.mkdir(exist_ok=True)
-    stamp = "-".join(str(n) for n in sizes)
+    stamp = "-".join([*(str(n) for n in sizes), *(f"no-{p}" for p in args.exclude)])
     (RESULTS / f"build-{stamp}.json").write_text(
         json.dumps({"rows": _jsonable(rows), "seed": _jsonable(seed)}, indent=1, sort_keys=True)
     )
