@@ -64,7 +64,7 @@ def new_article(title, category, settings, date=None, source=None):
             continue
         with open(path, "rb") as handle:
             parsed = read(path, handle.read(), opts)
-        if parsed.article and effective_slug(parsed.meta, settings) == slug:
+        if parsed.readable and effective_slug(parsed.meta, settings) == slug:
             raise InputError(
                 f"the slug '{slug}' is already used by {path}: change the headline or edit that article",
             )

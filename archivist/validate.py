@@ -14,10 +14,14 @@ import collections
 import dataclasses
 import datetime
 import difflib
+import itertools
 import os
 import re
 import unicodedata
 
+import yaml
+
+from . import frontmatter
 from .frontmatter import FIELD_ORDER, parse
 from .errors import FrontMatterError
 
@@ -28,7 +32,8 @@ WARNING = "warning"
 DEFAULTS = {
     # Larger article files are refused: a news article is a few kilobytes.
     "max_bytes": 1_000_000,
-    # Two bodies sharing this fraction of their word 5-grams are near-duplicates.
+    # Two bodies sharing this fraction of their word 5-grams are near-duplicates
+    # (Jaccard similarity); None turns the comparison off.
     "duplicate_threshold": 0.8,
     # Tags whose spelling keys are this similar (difflib ratio) are flagged.
     "tag_similarity": 0.9,
@@ -44,6 +49,8 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SHINGLE_SIZE = 5
 # Bodies with fewer distinct 5-grams than this are too short to compare.
 MIN_SHINGLES = 20
+# Shorter tag keys are compared exactly only ("Steve" / "Steven" are two people).
+MIN_FUZZY_TAG = 8
 
 _CODE_RE = re.compile(r"^(```|~~~).*?^\1[ \t]*$|`[^`\n]+`", re.MULTILINE | re.DOTALL)
 _RAW_TAG_RE = re.compile(r"<\s*(script|iframe|object|embed)\b", re.IGNORECASE)
@@ -103,22 +110,39 @@ def options(settings):
 # --- Reading ---------------------------------------------------------------
 
 
+# libyaml when PyYAML has it: 15 times faster than the pure-Python loader.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @dataclasses.dataclass
 class Parsed:
-    """An article file read as far as it would go, with the problems met on the way."""
+    """An article file read as far as it would go, with the problems met on the way.
+
+    The metadata comes from a fast YAML load; line numbers (``line``,
+    ``body_line``) come from ``frontmatter.parse``, run only when a finding
+    needs one.
+    """
 
     path: str
-    article: object = None  # frontmatter.Article, or None when unreadable
+    text: str = None
+    meta: dict = dataclasses.field(default_factory=dict)
+    body: str = ""
+    readable: bool = False
     findings: list = dataclasses.field(default_factory=list)
+    _article: object = None
 
     @property
-    def meta(self):
-        return self.article.meta if self.article else {}
+    def article(self):
+        if self._article is None:
+            self._article = parse(self.text, self.path)
+        return self._article
 
     def line(self, key):
-        if self.article is None:
-            return 1
-        return self.article.key_lines.get(key, 1)
+        return self.article.key_lines.get(key, 1) if self.readable else 1
+
+    @property
+    def body_line(self):
+        return self.article.body_line
 
 
 def read(path, data, opts):
@@ -134,7 +158,7 @@ def read(path, data, opts):
                       "(ARCHIVE_GUARD max_bytes): trim it or split it into several articles"))
         return parsed
     try:
-        text = data.decode("utf-8-sig")
+        text = parsed.text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         found(Finding(path, line, ERROR,
@@ -143,8 +167,18 @@ def read(path, data, opts):
     if not text.strip():
         found(Finding(path, 1, ERROR, "file is empty: write the front matter and the article, or delete it"))
         return parsed
+    # The header as frontmatter.parse splits it; a failure is re-parsed there for its line.
+    match = frontmatter._HEADER_RE.match(text)
     try:
-        parsed.article = parse(text, path)
+        meta = yaml.load(match.group("yaml"), Loader=_FAST_LOADER) if match else None
+    except (yaml.YAMLError, ValueError):
+        meta = None
+    if isinstance(meta, dict):
+        parsed.meta, parsed.body, parsed.readable = meta, match.group("body"), True
+        return parsed
+    try:
+        parsed._article = parse(text, path)
+        parsed.meta, parsed.body, parsed.readable = parsed._article.meta, parsed._article.body, True
     except FrontMatterError as exc:
         found(Finding(path, exc.line or 1, ERROR, exc.message))
     except ValueError as exc:
@@ -170,7 +204,7 @@ def tag_key(tag):
 def shingles(body):
     """The set of hashed word 5-grams of a Markdown body (markup and case ignored)."""
     words = _WORD_RE.findall(_HTML_TAG_RE.sub(" ", body).casefold())
-    return frozenset(hash(tuple(words[i : i + SHINGLE_SIZE])) for i in range(len(words) - SHINGLE_SIZE + 1))
+    return frozenset(map(hash, zip(*(words[i:] for i in range(SHINGLE_SIZE)))))
 
 
 def effective_slug(meta, settings):
@@ -190,36 +224,38 @@ class ArchiveIndex:
     """What checks need to know about the other articles: slugs, tags and bodies."""
 
     def __init__(self, parsed_articles, settings):
-        self.slugs = collections.defaultdict(list)  # slug -> [(path, line)]
+        self.slugs = collections.defaultdict(list)  # slug -> [Parsed]
         self.tags = collections.defaultdict(collections.Counter)  # key -> Counter(spelling)
         self.tag_paths = collections.defaultdict(list)  # key -> [path]
         self.sizes = {}  # path -> number of shingles
         self.postings = collections.defaultdict(list)  # shingle -> [path]
+        self.grams = {}  # path -> shingles of its body
         for parsed in parsed_articles:
-            if parsed.article is None:
+            if not parsed.readable:
                 continue
             slug = effective_slug(parsed.meta, settings)
             if slug:
-                self.slugs[slug].append((parsed.path, parsed.line("slug")))
+                self.slugs[slug].append(parsed)
             for tag in _tag_list(parsed.meta.get("tags")):
                 key = tag_key(tag)
                 if key:
                     self.tags[key][tag.strip()] += 1
                     self.tag_paths[key].append(parsed.path)
-            grams = shingles(parsed.article.body)
+            grams = self.grams[parsed.path] = shingles(parsed.body)
             if len(grams) >= MIN_SHINGLES:
                 self.sizes[parsed.path] = len(grams)
                 for gram in grams:
                     self.postings[gram].append(parsed.path)
         self._similar_keys = {}
+        self._affixes = collections.defaultdict(set)  # "<abc" / ">xyz" -> keys
 
     def near_duplicates(self, path, grams, threshold):
         """(other path, Jaccard similarity) of bodies at least ``threshold`` alike."""
         if len(grams) < MIN_SHINGLES:
             return []
-        shared = collections.Counter()
-        for gram in grams:
-            shared.update(other for other in self.postings.get(gram, ()) if other != path)
+        postings = self.postings
+        shared = collections.Counter(itertools.chain.from_iterable(postings[g] for g in grams if g in postings))
+        shared.pop(path, None)
         found = []
         for other, count in shared.items():
             jaccard = count / (len(grams) + self.sizes[other] - count)
@@ -228,17 +264,27 @@ class ArchiveIndex:
         return sorted(found, key=lambda item: (-item[1], item[0]))
 
     def similar_key(self, key, cutoff):
-        """An existing tag key spelled almost like ``key`` (difflib ratio >= cutoff), or None."""
+        """An existing tag key spelled almost like ``key`` (difflib ratio >= cutoff), or None.
+
+        Only keys sharing the first or the last three letters are compared:
+        a misspelling rarely changes both ends, and comparing every pair of
+        tags would be quadratic in the size of the archive.
+        """
         if key not in self._similar_keys:
+            if not self._affixes:
+                for other in self.tags:
+                    self._affixes["<" + other[:3]].add(other)
+                    self._affixes[">" + other[-3:]].add(other)
+            candidates = self._affixes.get("<" + key[:3], set()) | self._affixes.get(">" + key[-3:], set())
             best, best_ratio = None, cutoff
             matcher = difflib.SequenceMatcher(b=key)
-            for other in sorted(self.tags):
-                if other == key or not _lengths_allow(len(key), len(other), cutoff):
+            for other in sorted(candidates):
+                if other == key or not _lengths_allow(len(key), len(other), best_ratio):
                     continue
                 matcher.set_seq1(other)
                 if matcher.real_quick_ratio() >= best_ratio and matcher.quick_ratio() >= best_ratio:
                     ratio = matcher.ratio()
-                    if ratio >= best_ratio and (best is None or ratio > best_ratio):
+                    if ratio > best_ratio or (ratio == best_ratio and best is None):
                         best, best_ratio = other, ratio
             self._similar_keys[key] = best
         return self._similar_keys[key]
@@ -264,7 +310,7 @@ def check_article(parsed, index, settings, today=None):
     """
     opts = options(settings)
     findings = list(parsed.findings)
-    if parsed.article is None:
+    if not parsed.readable:
         return findings
     today = today or datetime.datetime.now(datetime.timezone.utc).date()
     for check in (_check_keys, _check_text_fields, _check_dates, _check_category,
@@ -396,14 +442,13 @@ def _masked_body(body):
 
 
 def _check_body(parsed, settings, today):
-    article = parsed.article
-    body = _masked_body(article.body)
+    body = _masked_body(parsed.body)
 
     def at(offset):
-        return article.body_line + body[:offset].count("\n")
+        return parsed.body_line + body[:offset].count("\n")
 
     if not body.strip():
-        yield Finding(parsed.path, article.body_line, ERROR, "the article has no text: write it below the front matter")
+        yield Finding(parsed.path, parsed.body_line, ERROR, "the article has no text: write it below the front matter")
         return
     for match in _RAW_TAG_RE.finditer(body):
         name = match.group(1).lower()
@@ -452,15 +497,15 @@ def _check_tags(parsed, index, opts):
 
 
 def _tag_spelling(parsed, tag, key, index, opts):
-    others = [p for p in index.tag_paths.get(key, ()) if p != parsed.path]
-    if others:
+    example = next((p for p in index.tag_paths.get(key, ()) if p != parsed.path), None)
+    if example:
         spellings = [s for s, _ in index.tags[key].most_common() if s != tag]
         if spellings:
             yield _finding(parsed, "tags", WARNING,
                            f"tag '{tag}' is spelled '{spellings[0]}' elsewhere in the archive "
-                           f"(e.g. {others[0]}): use the same spelling")
+                           f"(e.g. {example}): use the same spelling")
         return
-    similar = index.similar_key(key, opts["tag_similarity"]) if len(key) >= 5 else None
+    similar = index.similar_key(key, opts["tag_similarity"]) if len(key) >= MIN_FUZZY_TAG else None
     if similar:
         spelling = index.tags[similar].most_common(1)[0][0]
         yield _finding(parsed, "tags", WARNING,
@@ -472,18 +517,22 @@ def _check_unique_slug(parsed, index, settings):
     slug = effective_slug(parsed.meta, settings)
     if not slug:
         return
-    for other, line in index.slugs.get(slug, ()):
-        if other != parsed.path:
+    for other in index.slugs.get(slug, ()):
+        if other.path != parsed.path:
             yield _finding(parsed, "slug", ERROR,
-                           f"slug '{slug}' is also used by {other}:{line}; two articles would share "
+                           f"slug '{slug}' is also used by {other.path}:{other.line('slug')}; two articles would share "
                            "one page: give this one another slug")
 
 
 def _check_near_duplicates(parsed, index, opts):
-    grams = shingles(parsed.article.body)
-    body = parsed.article.body
-    first_line = parsed.article.body_line + body[: len(body) - len(body.lstrip())].count("\n")
+    if opts["duplicate_threshold"] is None:
+        return
+    grams = index.grams.get(parsed.path)
+    if grams is None:
+        grams = shingles(parsed.body)
     for other, similarity in index.near_duplicates(parsed.path, grams, opts["duplicate_threshold"]):
+        body = parsed.body
+        first_line = parsed.body_line + body[: len(body) - len(body.lstrip())].count("\n")
         yield Finding(parsed.path, first_line, ERROR,
                       f"near-duplicate of {other} ({similarity:.0%} of the text is the same): "
                       "keep one of them, or merge them")
