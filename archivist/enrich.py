@@ -40,7 +40,7 @@ _ASIDES = re.compile(
     r"\s*\([^)]*\)|\s+on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
     r"|\s+(?:has|have) recently\b(?= \w+ed\b)|\s+recently\b|\s+(?:last|this) (?:week|month|year)\b"
 )
-_SAID_THAT = re.compile(r"^(?P<who>.{3,120}?) (?:said|says|told [^,]{2,60}?|stated|announced)(?: that)? (?P<what>.+)$")
+_SAID_THAT = re.compile(r"^(?P<who>.{3,120}?) (?:said|says|told [^,]{2,60}?|stated)(?: that)? (?P<what>.+)$")
 _NUMBERS = frozenset("two three four five six seven eight nine ten both many several some".split())
 _BREAKS = (" and ", " to ", " with ", " after ", " for ", " amid ", ", ", " as ", " in ", " at ")
 _TRAILING = frozenset(_SMALL_WORDS | {"its", "their", "his", "her", "this", "that", "which", "who", "is", "are", "was", "were", "be", "has", "have", "will", "would", "could", "said", "says"})
@@ -116,7 +116,8 @@ def make_title(lead, limit=TITLE_MAX):
     if match and len(match.group("what")) > 20:
         who = _short_speaker(match.group("who"))
         what = match.group("what")
-        text = f"{what[:1].upper()}{what[1:]}, says {who}" if len(what) + len(who) < limit else what
+        if len(what) + len(who) < limit:
+            text = f"{what[:1].upper()}{what[1:]}, says {who}"
     text = _present_tense(text)
     return _title_case(_cut(text, limit))
 

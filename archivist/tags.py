@@ -20,6 +20,7 @@ MIN_TAGS, MAX_TAGS = 3, 8
 _PHRASE_WORD = re.compile(r"[A-Za-z][a-z-]+")
 # Nationality adjectives ("Chinese vessels") are not tags on their own.
 _DEMONYM = re.compile(r"^(?:[A-Z][a-z]+(?:ese|ian|ean|ish|ican)|Thai|French|Dutch|Swiss|Greek|Arab|Israeli|Iraqi|Saudi)$")
+_MID_SENTENCE = re.compile(r"(?<=[\w,;:()'\"] )([A-Z][\w'-]*)")
 _GENERIC = frozenset(
     """news report reports reporter people time times year years week day days percent million
     billion first second last statement official officials article piece""".split()
@@ -72,11 +73,12 @@ def candidates(paragraphs, exclude=()):
             owners = [f for f in full_names if name in f.split()]
             if len(owners) == 1:
                 scores[owners[0]] += scores.pop(name)
+    mid_sentence = set(_MID_SENTENCE.findall(text))
     for name in list(scores):
-        if _DEMONYM.match(name):
+        if _DEMONYM.match(name) and not re.search(rf"\b(?:in|of|from|at|to) {name}\b", text):
             del scores[name]
             continue
-        if len(name.split()) == 1 and not re.search(rf"[\w,;:()'\"] {re.escape(name)}\b", text):
+        if len(name.split()) == 1 and name not in mid_sentence:
             del scores[name]  # capitalised only where it opens a sentence
             continue
         if name in lead:

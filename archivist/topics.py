@@ -140,10 +140,15 @@ def scores(text, profiles):
     for word in tokens(text):
         counts[word] = counts.get(word, 0) + 1
     length = math.sqrt(sum(counts.values()) or 1)
-    return {
-        name: sum(min(c, MAX_COUNT) * profile.get(w, 0.0) for w, c in counts.items()) / length
-        for name, profile in profiles.items()
-    }
+    result = {}
+    for name, profile in profiles.items():
+        total = 0.0
+        for word, count in counts.items():
+            weight = profile.get(word)
+            if weight:
+                total += min(count, MAX_COUNT) * weight
+        result[name] = total / length
+    return result
 
 
 def classify(text, profiles):

@@ -50,14 +50,19 @@ def stem(word):
 def tokens(text):
     """Content-word stems of ``text`` in order: lower case, no stop words, no digits."""
     out = []
-    for match in _WORD_RE.finditer(text):
-        word = match.group().lower()
-        if len(word) < 3 or word in STOPWORDS:
-            continue
-        word = stem(word)
-        if word not in STOPWORDS:
-            out.append(word)
+    for word in _WORD_RE.findall(text.lower()):
+        cached = _STEMS.get(word, False)
+        if cached is False:
+            cached = None if len(word) < 3 or word in STOPWORDS else stem(word)
+            cached = None if cached in STOPWORDS else cached
+            if len(_STEMS) < 200_000:
+                _STEMS[word] = cached
+        if cached:
+            out.append(cached)
     return out
+
+
+_STEMS = {}  # word -> stem, or None for a stop word: tokenising is the hot loop
 
 
 def sentences(text):
@@ -133,5 +138,7 @@ def _split_at_and(words):
 TITLES = frozenset(
     """President Premier Chancellor Minister Secretary Chairman Chairwoman Governor King Queen
     Prince Princess Pope General Senator Judge Mayor Ambassador Spokesperson Spokesman
-    Spokeswoman Director Professor Coach Captain Justice Sheriff""".split()
+    Spokeswoman Director Professor Coach Captain Justice Sheriff Striker Midfielder Defender
+    Goalkeeper Manager Boss Chief Executive Singer Actor Actress Star Rapper Author Leader
+    Officer Detective Inspector Analyst Economist Designer Founder Chairperson Veteran""".split()
 )
