@@ -20,6 +20,14 @@ the shape of a news lead and of a continuation:
   "spokesperson Mao Ning said on Wednesday"); a new full name whose surname
   is not reused before it.
 
+- shared names (for a cut only when few): names within five paragraphs on
+  both sides of the gap ("Wu", "Li Ka-shing", "CK Hutchison") tie it.
+
+Then a check on whole articles: when two neighbouring articles are too alike
+(cosine of their tf-idf vectors, idf over the input's paragraphs, at least
+``MERGE_SIMILARITY``) the cut between them is forbidden and the search runs
+again; two parts of one long story share far more vocabulary than two stories.
+
 No paragraph is ever lost, duplicated or reordered: the articles are the
 input's consecutive runs.
 """
