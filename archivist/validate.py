@@ -342,9 +342,13 @@ def _check_keys(parsed, settings, today):
         hint = f"did you mean '{close[0]}'?" if close else f"known keys are {', '.join(FIELD_ORDER)}"
         yield _finding(parsed, str(key), WARNING, f"unknown front matter key '{key}': {hint}")
     status = meta.get("status")
-    if status not in (None, "published"):
+    if status in ("draft", "hidden"):
         yield _finding(parsed, "status", WARNING,
-                       f"status '{status}': this article will not be published; remove the line to publish it")
+                       f"status '{status}': this article will not be listed; remove the line to publish it")
+    elif status not in (None, "published"):
+        yield _finding(parsed, "status", ERROR,
+                       f"status {status!r} would make the build skip this file: remove the line "
+                       "(or use draft or hidden)")
 
 
 def _check_text_fields(parsed, settings, today):

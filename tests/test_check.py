@@ -142,6 +142,8 @@ ERRORS = [
      "the body still holds a TODO placeholder"),
     ("bad source_url", ("source: Test Gazette", "source: Test Gazette\nsource_url: javascript:alert(1)"), 10,
      "source_url 'javascript:alert(1)' is not a web address"),
+    ("status skip", ("source: Test Gazette", "source: Test Gazette\nstatus: skip"), 10,
+     "status 'skip' would make the build skip this file"),
     ("modified before date", ("date: 2025-02-10", "date: 2025-02-10\nmodified: 2025-01-01"), 4,
      "'modified' 2025-01-01 is before 'date' 2025-02-10"),
 ]
@@ -227,13 +229,14 @@ def test_tag_spelling_warnings_fail_only_with_strict(archive, capsys):
     assert status == 1
 
 
-def test_unknown_keys_and_file_names_are_warnings(archive, capsys):
-    path = write(archive, GOOD.replace("source: Test", "sauce: Test\nsource: Test"), "dome.md")
+def test_unknown_keys_drafts_and_file_names_are_warnings(archive, capsys):
+    path = write(archive, GOOD.replace("source: Test", "sauce: Test\nstatus: draft\nsource: Test"), "dome.md")
     status, out, _ = check(capsys, path)
     assert status == 0
     assert out == [
         f"{path}:1: warning: file name does not follow the convention: rename it to {GOOD_NAME}",
         f"{path}:9: warning: unknown front matter key 'sauce': did you mean 'source'?",
+        f"{path}:10: warning: status 'draft': this article will not be listed; remove the line to publish it",
     ]
 
 
