@@ -188,3 +188,11 @@ def test_write_files_copies_lunr_and_clears_old_shards(tmp_path):
 def test_missing_lunr_js_says_how_to_get_it(tmp_path):
     with pytest.raises(si.SearchSettingsError, match=r"lunr.js not found; run `npm ci`"):
         si.write_files(tmp_path, {}, tmp_path / "node_modules" / "lunr" / "lunr.js")
+
+
+def test_the_fast_builder_serializes_exactly_what_lunr_py_builds():
+    archive = ARCHIVE + [doc(f"x{n}.html", f"Extra {n} ferry", tags=["ferries"], body="ferry " * n + "harbour")
+                         for n in range(1, 8)]
+    analyzed = [si.analyzed_fields(item) for item in archive]
+    expected = si.build_index(analyzed).serialize()
+    assert json.dumps(si.serialized_index(analyzed), sort_keys=True) == json.dumps(expected, sort_keys=True)

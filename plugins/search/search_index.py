@@ -48,10 +48,12 @@ import shutil
 import time
 import unicodedata
 from bisect import bisect_right
+from collections import Counter
 from pathlib import Path
 
 from lunr import __TARGET_JS_VERSION__ as LUNR_VERSION
 from lunr.builder import Builder
+from lunr.idf import idf as Idf
 from lunr.index import Index
 from lunr.query import Query
 from lunr.stop_word_filter import WORDS as LUNR_STOP_WORDS
@@ -240,20 +242,94 @@ def fingerprint(doc):
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def build_index(analyzed):
-    """A lunr.py index over ``analyzed`` (a list of field dicts; ref = position).
-
-    The pipelines are empty: terms arrive analyzed by :func:`analyze`.
-    """
-    builder = Builder()
+def _configure(builder):
     builder.pipeline.reset()
     builder.search_pipeline.reset()
     builder.ref(REF)
     for name, boost in FIELDS.items():
         builder.field(name, boost=boost)
+    return builder
+
+
+def build_index(analyzed):
+    """A lunr.py index over ``analyzed`` (a list of field dicts; ref = position).
+
+    The pipelines are empty: terms arrive analyzed by :func:`analyze`. This
+    is lunr.py's own Builder; :func:`serialized_index` gives the same result
+    faster and is what the build uses.
+    """
+    builder = _configure(Builder())
     for ref, fields in enumerate(analyzed):
         builder.add({REF: str(ref), **fields})
     return builder.build()
+
+
+class _TermListBuilder(Builder):
+    """lunr.py's Builder for documents whose fields are lists of analyzed terms.
+
+    Same configuration (ref, fields, boosts, b, k1), same idf and BM25 sums
+    in the same order, same serialized form: but no per-token Token copies,
+    no per-element vector insertion and no token set (the serialized form
+    has none), which make lunr.py's Builder take minutes on 10,000 articles.
+    The tests assert output identical to :func:`build_index`.
+    """
+
+    def add(self, doc, attributes=None):
+        doc_ref = str(doc[self._ref])
+        self._documents[doc_ref] = attributes or {}
+        self.document_count += 1
+        for field_name in self._fields:
+            terms = list(map(str.lower, doc[field_name]))
+            field_ref = f"{field_name}/{doc_ref}"
+            frequencies = Counter(terms)  # keeps first-seen order, as lunr.py's loop
+            self.field_term_frequencies[field_ref] = frequencies
+            self.field_lengths[field_ref] = len(terms)
+            for term in frequencies:
+                posting = self.inverted_index.get(term)
+                if posting is None:
+                    posting = {name: {} for name in self._fields}
+                    posting["_index"] = self.term_index
+                    self.term_index += 1
+                    self.inverted_index[term] = posting
+                posting[field_name][doc_ref] = {}
+
+    def serialize(self):
+        self._calculate_average_field_lengths()
+        k1, b, count = self._k1, self._b, self.document_count
+        idfs = {}
+        vectors = []
+        for field_ref, frequencies in self.field_term_frequencies.items():
+            field_name, doc_ref = field_ref.split("/", 1)
+            length_ratio = self.field_lengths[field_ref] / self.average_field_length[field_name]
+            field_boost = self._fields[field_name].boost
+            doc_boost = self._documents[doc_ref].get("boost", 1)
+            pairs = []
+            for term, tf in frequencies.items():
+                posting = self.inverted_index[term]
+                idf = idfs.get(term)
+                if idf is None:
+                    idf = idfs[term] = Idf(posting, count)
+                score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * length_ratio) + tf)
+                score *= field_boost
+                score *= doc_boost
+                pairs.append((posting["_index"], round(score, 3)))
+            pairs.sort()
+            vectors.append([field_ref, [value for pair in pairs for value in pair]])
+        return {
+            "version": LUNR_VERSION,
+            "fields": list(self._fields),
+            "fieldVectors": vectors,
+            "invertedIndex": [[term, self.inverted_index[term]] for term in sorted(self.inverted_index)],
+            "pipeline": self.search_pipeline.serialize(),
+        }
+
+
+def serialized_index(analyzed):
+    """The serialized lunr index of ``analyzed``: ``build_index(analyzed).serialize()``, fast."""
+    builder = _configure(_TermListBuilder())
+    for ref, fields in enumerate(analyzed):
+        builder.add({REF: str(ref), **fields})
+    return builder.serialize()
 
 
 # -- sharding ------------------------------------------------------------------
@@ -290,15 +366,18 @@ def partition(serialized, shard_bytes):
     if current:
         groups.append(current)
 
-    shard_of = {}
+    shard_of = [0] * len(postings)
     for number, group in enumerate(groups):
         for _, posting in group:
             shard_of[posting["_index"]] = number
     vectors = [{} for _ in groups]
     for field_ref, elements in serialized["fieldVectors"]:
-        for position in range(0, len(elements), 2):
-            number = shard_of[elements[position]]
-            vectors[number].setdefault(field_ref, []).extend(elements[position:position + 2])
+        for term_index, score in zip(elements[0::2], elements[1::2]):
+            bucket = vectors[shard_of[term_index]]
+            entry = bucket.get(field_ref)
+            if entry is None:
+                entry = bucket[field_ref] = []
+            entry += (term_index, score)
 
     firsts, shards = [], []
     for number, group in enumerate(groups):
@@ -384,7 +463,7 @@ def search_files(documents, topics, options, analyzed=None):
     """All generated search files: {relative path: text}. ``documents`` must be in ref order."""
     if analyzed is None:
         analyzed = [analyzed_fields(doc) for doc in documents]
-    serialized = build_index(analyzed).serialize()
+    serialized = serialized_index(analyzed)
     firsts, shards = partition(serialized, options["shard_bytes"])
     files = {}
     files["manifest.js"] = _MANIFEST_HEAD + dumps(manifest(firsts, documents, topics, options)) + _MANIFEST_TAIL
