@@ -47,6 +47,28 @@ def test_a_page_cannot_replace_a_theme_page(capfd):
     )
 
 
+def fake_article_generator(content, read=()):
+    """What check_articles uses of Pelican's ArticlesGenerator; ``read`` = articles Pelican produced."""
+    files = sorted(str(p.relative_to(content)) for p in content.rglob("*") if p.is_file())
+    settings = {"ARTICLE_PATHS": ["articles"], "ARTICLE_EXCLUDES": [], "PATH": str(content),
+                "ARCHIVE_TOPICS": {"Science": "", "Society": ""}, "SLUG_REGEX_SUBSTITUTIONS": []}
+    return types.SimpleNamespace(
+        settings=settings, path=str(content),
+        get_files=lambda paths, exclude, extensions: [f for f in files if f.startswith("articles/")],
+        articles=[types.SimpleNamespace(source_path=str(content / f)) for f in read],
+    )
+
+
+def test_an_article_pelican_did_not_read_stops_the_build(content, capfd):
+    good = f"articles/2025/{GOOD_NAME}"
+    (content / "articles" / ".DS_Store").write_bytes(b"\0")  # hidden files are not articles
+    guard.check_articles(fake_article_generator(content, read=[good, f"articles/2025/{FERRY_NAME}"]))
+    with pytest.raises(guard.ArchiveGuardError, match="1 error"):
+        guard.check_articles(fake_article_generator(content, read=[good]))
+    err = capfd.readouterr().err
+    assert f"{content / 'articles' / '2025' / FERRY_NAME}:1: error: Pelican could not read this article" in err
+
+
 @pytest.mark.parametrize("url, page_url, href", [
     ("downloads/archive.zip", "about.html", "downloads/archive.zip"),
     ("downloads/archive.zip", "help/about.html", "../downloads/archive.zip"),

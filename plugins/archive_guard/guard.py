@@ -37,13 +37,13 @@ def refuse(findings, what):
 
 
 def article_sources(generator):
-    """Every file under the article folders, as absolute paths (all extensions)."""
+    """Every file under the article folders, as absolute paths (all extensions, no hidden files)."""
     files = generator.get_files(
         generator.settings["ARTICLE_PATHS"],
         exclude=generator.settings["ARTICLE_EXCLUDES"],
         extensions=False,
     )
-    return sorted(os.path.join(generator.path, f) for f in files)
+    return sorted(os.path.join(generator.path, f) for f in files if not os.path.basename(f).startswith("."))
 
 
 def produced_sources(generator):
@@ -63,6 +63,7 @@ def check_articles(generator):
     sources = article_sources(generator)
     findings = validate.check_files(sources, settings, archive=sources)
     errors = [f for f in findings if f.severity == validate.ERROR]
+    warnings = len(findings) - len(errors)
     failed = {os.path.abspath(f.path) for f in errors}
     produced = produced_sources(generator)
     for source in sources:
@@ -71,7 +72,6 @@ def check_articles(generator):
                 validate.display_path(source), 1, validate.ERROR,
                 "Pelican could not read this article (see the messages above): fix it",
             ))
-    warnings = len(findings) - len(errors)
     if warnings:
         logger.info("archive_guard: %d warning(s); run `archivist check` to see them", warnings)
     if errors:
