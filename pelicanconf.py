@@ -141,7 +141,7 @@ SITEMAP = {"format": "xml"}
 # in CACHE_PATH) and delete files the previous build wrote and this one did not.
 FAST_BUILD = {"enabled": True, "delete_stale": True}
 # plugins/search: term-sharded lunr index in output/search/ (see its docstring).
-SEARCH = {"shard_bytes": 48_000, "doc_shard_size": 50}
+SEARCH = {"shard_bytes": 48_000, "doc_shard_size": 25}
 # The build refuses what `archivist check` refuses (see archivist/validate.py).
 ARCHIVE_GUARD = {"max_bytes": 1_000_000, "duplicate_threshold": 0.8}
 # Where the offline zip is published; set by the Pages workflow, unset locally

@@ -82,7 +82,7 @@ _MANIFEST_TAIL = ",terms:{},docs:{}};\n"
 
 DEFAULTS = {
     "shard_bytes": 48_000,  # target raw size of one term shard
-    "doc_shard_size": 50,  # documents per document-store shard
+    "doc_shard_size": 25,  # documents per document-store shard
     "prefix_min": 3,  # shortest word that is also matched as a prefix
     "prefix_max_shards": 8,  # skip prefix matching that would load more
     "lunr_js": None,  # path of lunr.js; None: node_modules/lunr/lunr.js of the repository
