@@ -19,6 +19,7 @@
   var list = document.getElementById("search-results");
   var more = document.getElementById("search-more");
   var empty = document.getElementById("search-empty");
+  var tip = document.getElementById("search-tip");
 
   if (!registry || !window.lunr || !window.ArchiveSearchEngine) {
     root.hidden = false;
@@ -222,6 +223,7 @@
     list.textContent = "";
     more.hidden = true;
     empty.hidden = true;
+    tip.hidden = false;
     var plan = engine.plan(state.q);
     if (!plan.clauses.length) {
       showCounts(topicSelect, null);
@@ -230,6 +232,8 @@
       say(state.q.trim()
         ? "Type a longer word: “" + state.q.trim() + "” is too common to search for."
         : "Type to search " + plural(manifest.docCount, "article") + ".");
+      empty.hidden = false;  // no query yet: offer the browsing pages
+      tip.hidden = true;
       root.setAttribute("data-state", "idle");
       return Promise.resolve();
     }
