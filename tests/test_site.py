@@ -33,8 +33,8 @@ def load_articles(content):
             {
                 "title": meta["title"],
                 "date": date,
-                "topic": slugify(meta["category"], regex_subs=SETTINGS["CATEGORY_REGEX_SUBSTITUTIONS"]),
-                "tags": {slugify(t, regex_subs=SETTINGS["TAG_REGEX_SUBSTITUTIONS"]) for t in meta["tags"]},
+                "topic": slugify(meta["category"], regex_subs=SETTINGS.get("CATEGORY_REGEX_SUBSTITUTIONS", SETTINGS["SLUG_REGEX_SUBSTITUTIONS"])),
+                "tags": {slugify(t, regex_subs=SETTINGS.get("TAG_REGEX_SUBSTITUTIONS", SETTINGS["SLUG_REGEX_SUBSTITUTIONS"])) for t in meta["tags"]},
                 "url": SETTINGS["ARTICLE_URL"].format(date=date, slug=meta["slug"]),
             }
         )
