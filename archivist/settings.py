@@ -4,6 +4,7 @@ The command line uses the same settings as the site build so that the topic
 taxonomy (``ARCHIVE_TOPICS``) and the content folder are defined once.
 """
 
+import logging
 import os
 
 from .errors import SettingsError
@@ -23,7 +24,15 @@ def load_settings(path=DEFAULT_SETTINGS_FILE):
             "settings file not found (run from the archive's folder or pass --settings)",
             path=path,
         )
-    settings = read_settings(path)
+    # Pelican warns about feeds without SITEURL: true of every local build, and
+    # noise in the output of a command that only reads the topics and paths.
+    settings_logger = logging.getLogger("pelican.settings")
+    previous_level = settings_logger.level
+    settings_logger.setLevel(logging.ERROR)
+    try:
+        settings = read_settings(path)
+    finally:
+        settings_logger.setLevel(previous_level)
     topics = settings.get("ARCHIVE_TOPICS")
     if not isinstance(topics, dict) or not topics:
         raise SettingsError(
