@@ -149,8 +149,8 @@ ARCHIVE_GUARD = {"max_bytes": 1_000_000, "duplicate_threshold": 0.8}
 OFFLINE_DOWNLOAD_URL = ""
 
 # Theme settings.
-# plugins/archive_site: reading time, related articles, robots.txt.
-ARCHIVE_SITE = {"words_per_minute": 200, "related_max": 5, "robots_txt": True}
+# plugins/archive_site: reading time, related articles, robots.txt, summary-only Atom.
+ARCHIVE_SITE = {"words_per_minute": 200, "related_max": 5, "robots_txt": True, "feed_summary_only": True}
 ARCHIVE_SOURCE_REPOSITORY = ""
 RELATED_ARTICLES_MAX = 5
 HOME_TOPIC_COUNTS = True

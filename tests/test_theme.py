@@ -152,6 +152,12 @@ def test_related_all_agrees_with_the_pairwise_definition(rows, limit):
     assert fast == {it["slug"]: core.related(it, items, limit) for it in items}
 
 
+def test_summary_only_drops_the_full_text_and_keeps_a_summary():
+    assert core.summary_only("<p>Short.</p>", "<p>Short.</p><p>Long.</p>") == ("<p>Short.</p>", None)
+    # Pelican leaves the summary out when it equals the text: the text stands in.
+    assert core.summary_only(None, "<p>Short.</p>") == ("<p>Short.</p>", None)
+
+
 def test_newest_date_prefers_modified():
     items = [item("a", "2024-01-01"), item("b", "2024-02-01", modified=day("2024-09-09")), item("c", "2024-03-01")]
     assert core.newest_date(items) == day("2024-09-09")
@@ -396,6 +402,14 @@ def test_robots_txt_and_sitemap_dates_come_from_the_archive(theme_site):
     assert stamps == {f"{a['date']:%Y-%m-%d}T00:00:00+00:00" for a in ARTICLES.values()}
     home = re.search(r"<loc>/</loc>\s*<lastmod>([^<]+)</lastmod>", sitemap)
     assert home and home.group(1) == f"{newest:%Y-%m-%d}T00:00:00+00:00"
+
+
+def test_atom_feeds_carry_summaries_not_full_text(theme_site):
+    for feed in ("feeds/all.atom.xml", "feeds/topics/science.atom.xml"):
+        text = (theme_site / feed).read_text(encoding="utf-8")
+        assert text.count("<entry>") == text.count("<summary") > 0, feed
+        assert "<content" not in text, feed
+    assert "in section 5" not in (theme_site / "feeds/all.atom.xml").read_text(encoding="utf-8")
 
 
 def test_building_twice_gives_identical_files(theme_site, tmp_path):

@@ -1,5 +1,5 @@
 """archive_site: reading time, previous/next, related articles, topic descriptions,
-robots.txt and a deterministic sitemap for the Archivist theme.
+robots.txt, summary-only Atom feeds and a deterministic sitemap for the Archivist theme.
 
 The receivers below only adapt Pelican objects to the plain functions of
 ``core`` (tested without Pelican) and put the results where templates see them:
@@ -84,6 +84,15 @@ def write_robots_txt(pelican):
     log.debug("archive_site: wrote %s", path)
 
 
+def trim_feed(context, feed):
+    """feed_generated: Atom entries keep their summary and lose the full text."""
+    if not core.merge_settings(context.get("ARCHIVE_SITE"))["feed_summary_only"]:
+        return
+    for entry in feed.items:
+        entry["description"], entry["content"] = core.summary_only(entry.get("description"), entry.get("content"))
+
+
 def register():
     signals.article_generator_finalized.connect(enrich_articles)
+    signals.feed_generated.connect(trim_feed)
     signals.finalized.connect(write_robots_txt)

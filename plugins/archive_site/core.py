@@ -18,6 +18,9 @@ DEFAULTS = {
     "related_max": 5,
     # Write robots.txt at the root of the output.
     "robots_txt": True,
+    # Atom entries carry the summary only, never the full text (Pelican's
+    # RSS_FEED_SUMMARY_ONLY does not apply to Atom).
+    "feed_summary_only": True,
 }
 
 # Used for the sitemap's index pages when the archive has no article at all.
@@ -52,10 +55,9 @@ def merge_settings(user):
                 f"ARCHIVE_SITE[{key!r}] must be a whole number"
                 f"{' above 0' if key == 'words_per_minute' else ' (0 or more)'}, not {value!r}: fix it in pelicanconf.py"
             )
-    if not isinstance(merged["robots_txt"], bool):
-        raise ValueError(
-            f"ARCHIVE_SITE['robots_txt'] must be True or False, not {merged['robots_txt']!r}: fix it in pelicanconf.py"
-        )
+    for key in ("robots_txt", "feed_summary_only"):
+        if not isinstance(merged[key], bool):
+            raise ValueError(f"ARCHIVE_SITE[{key!r}] must be True or False, not {merged[key]!r}: fix it in pelicanconf.py")
     return merged
 
 
@@ -179,6 +181,15 @@ def related_all(items, limit=DEFAULTS["related_max"]):
         scored.sort(key=lambda pair: _ranking(*pair))
         result[item["slug"]] = [other["slug"] for _, other in scored[:limit]]
     return result
+
+
+def summary_only(description, content):
+    """(description, content) of a feed entry without its full text.
+
+    Pelican drops an Atom entry's summary when it equals the full text; the
+    text then stands in as the summary.
+    """
+    return (content if description is None else description), None
 
 
 def newest_date(items):
