@@ -23,6 +23,8 @@ DEFAULTS = {
     "feed_summary_only": True,
 }
 
+WHOLE_NUMBER_MINIMUMS = {"words_per_minute": 1, "related_max": 0}
+
 # Used for the sitemap's index pages when the archive has no article at all.
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -48,12 +50,12 @@ def merge_settings(user):
             f"use only {', '.join(map(repr, DEFAULTS))} in pelicanconf.py"
         )
     merged = {**DEFAULTS, **user}
-    for key in ("words_per_minute", "related_max"):
+    for key, least in WHOLE_NUMBER_MINIMUMS.items():
         value = merged[key]
-        if isinstance(value, bool) or not isinstance(value, int) or value < (1 if key == "words_per_minute" else 0):
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
             raise ValueError(
-                f"ARCHIVE_SITE[{key!r}] must be a whole number"
-                f"{' above 0' if key == 'words_per_minute' else ' (0 or more)'}, not {value!r}: fix it in pelicanconf.py"
+                f"ARCHIVE_SITE[{key!r}] must be a whole number of at least {least}, not {value!r}: "
+                "fix it in pelicanconf.py"
             )
     for key in ("robots_txt", "feed_summary_only"):
         if not isinstance(merged[key], bool):
