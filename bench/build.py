@@ -315,6 +315,7 @@ def main(argv=None):
             print(f"benchmarking {count:,} articles ...", file=sys.stderr, flush=True)
             rows.append(bench_size(count, workdir, vanilla=not args.no_vanilla, data=args.data,
                                    exclude=args.exclude, attribute=args.attribute))
+            print("\n".join(table(rows[-1:])), file=sys.stderr, flush=True)
     ours = ", ".join(our_plugins(args.exclude))
     lines = [f"ours: our theme with plugins {ours}; vanilla: default theme, yaml_metadata only", ""]
     lines += table(rows, seed)

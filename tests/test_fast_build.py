@@ -189,3 +189,22 @@ def test_a_page_changed_on_disk_is_rendered_again(archive, tmp_path):
     _build(content, output, cache)
     assert page.read_bytes() == original
     assert (output / "index.html").exists()
+
+
+def test_parallel_reading_gives_the_same_site(archive, tmp_path):
+    content, _paths = archive
+    output = tmp_path / "output"
+    build_site(output, content=content, CACHE_PATH=str(tmp_path / "cache"), PLUGINS=WITH,
+               FAST_BUILD={"processes": 2, "parallel_min": 1})
+    _assert_same_as_clean_build(content, output, tmp_path, "parallel")
+
+
+def test_parallel_reading_still_stops_on_bad_front_matter(archive, tmp_path):
+    content, paths = archive
+    text = paths["budget"].read_text(encoding="utf-8")
+    paths["budget"].write_text(text.replace("title: Council Budget Approved", "title: [Council Budget"))
+    result = build_site(tmp_path / "output", content=content, check=False, env={"COLUMNS": "400"},
+                        CACHE_PATH=str(tmp_path / "cache"), PLUGINS=WITH,
+                        FAST_BUILD={"processes": 2, "parallel_min": 1})
+    assert result.returncode != 0
+    assert "council-budget-approved.md" in result.stdout + result.stderr

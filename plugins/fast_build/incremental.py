@@ -46,6 +46,11 @@ DEFAULTS = {
     "delete_stale": True,
     # Manifest file name inside CACHE_PATH.
     "manifest": "fast_build.pickle",
+    # Processes that read (Markdown to HTML) the articles missing from the
+    # content cache: 0 = one per CPU, 1 = read in the build process only.
+    "processes": 0,
+    # Fewer uncached articles than this are read in the build process.
+    "parallel_min": 64,
 }
 # Bump when the manifest layout or the digest rules change.
 FORMAT = 3
@@ -188,7 +193,7 @@ class Digester:
 
 
 def signature(names, lookup, digester):
-    """The digest of the values ``names`` have in ``lookup`` (a mapping), or None if unknown."""
+    """((name, digest), ...) of the values ``names`` have in ``lookup``, or None if unknown."""
     parts = []
     for name in sorted(names):
         try:
@@ -196,7 +201,12 @@ def signature(names, lookup, digester):
         except Unknown as exc:
             log.debug("fast_build: %s holds a %s, the page is always rendered", name, exc)
             return None
-    return _hash("signature", *parts)
+    return tuple(parts)
+
+
+def changed_names(old, new):
+    """The names whose digests differ between two signatures (for the debug log)."""
+    return sorted(set(old or ()) ^ set(new or ()))
 
 
 def _files_digest(folders, suffixes=None):
@@ -290,6 +300,78 @@ def remove_stale(output_path, previous, current):
     return removed
 
 
+# --- Parallel reading ----------------------------------------------------------
+
+_reading = None  # (readers, base path) inherited by forked reader processes
+
+
+class _Noticed(logging.Handler):
+    """Catches any warning or error a reader logs in a worker process."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.seen = False
+
+    def emit(self, record):
+        self.seen = True
+
+
+def _read_in_worker(path):
+    """Read one file in a worker; None if it logged anything or failed (re-read in the build)."""
+    from pelican.readers import _filter_discardable_metadata
+
+    readers = _reading
+    noticed = _Noticed()
+    root = logging.getLogger()
+    root.handlers[:] = [noticed]  # the worker prints nothing: the build re-reads and reports
+    try:
+        content, metadata = readers.readers[os.path.splitext(path)[1][1:]].read(path)
+        result = (content, _filter_discardable_metadata(metadata))
+    except Exception:  # noqa: BLE001 - reported by the build process when it reads the file again
+        return path, None
+    return path, None if noticed.seen else result
+
+
+def uncached_sources(generator):
+    """Absolute paths of the generator's articles that the content cache does not hold."""
+    readers = generator.readers
+    if not getattr(readers, "_cache_data_policy", False):
+        return []
+    found = []
+    for relative in sorted(generator.get_files(generator.settings["ARTICLE_PATHS"],
+                                               exclude=generator.settings["ARTICLE_EXCLUDES"])):
+        path = os.path.abspath(os.path.join(generator.path, relative))
+        fmt = os.path.splitext(path)[1][1:]
+        if fmt in readers.readers and readers.get_cached_data(path, None) is None:
+            found.append(path)
+    return found
+
+
+def read_in_parallel(generator, options):
+    """Fill the reader cache of ``generator`` using a pool of forked processes; return the count."""
+    global _reading
+    import multiprocessing
+
+    processes = options["processes"] or len(os.sched_getaffinity(0))
+    if processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    paths = uncached_sources(generator)
+    if len(paths) < options["parallel_min"]:
+        return 0
+    _reading = generator.readers
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            results = pool.map(_read_in_worker, paths, chunksize=max(1, len(paths) // (processes * 8)))
+    finally:
+        _reading = None
+    done = 0
+    for path, data in results:
+        if data is not None:
+            generator.readers.cache_data(path, data)
+            done += 1
+    return done
+
+
 # --- One build ---------------------------------------------------------------
 
 
@@ -324,10 +406,12 @@ class Build:
         old = self.reusable().get(page)
         reusable = old is not None and old.signature is not None and old.template == template.name
         if reusable and file_matches(path, old):
-            if signature(old.names, lookup, self.digester) == old.signature:
+            new = signature(old.names, lookup, self.digester)
+            if new == old.signature:
                 self.skipped.add(path)
                 self.current[page] = old
                 return ""
+            log.debug("fast_build: %s changed: %s", page, {n for n, _ in changed_names(old.signature, new)})
         self.recording = set()
         try:
             output = template.render(localcontext)
@@ -433,6 +517,14 @@ def track_generator(generator):
     if _build is not None:
         generator.env.context_class = RecordingContext
         _build.context = generator.context
+
+
+def preread_articles(generator):
+    """article_generator_init: read uncached articles on every core before Pelican asks."""
+    if _build is not None and _build.options["processes"] != 1:
+        count = read_in_parallel(generator, _build.options)
+        if count:
+            log.info("fast_build: %d articles read in parallel", count)
 
 
 def writer_class(pelican):
