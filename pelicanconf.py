@@ -136,7 +136,8 @@ PLUGINS = [
     "fast_build",
 ]
 
-SITEMAP = {"format": "xml"}
+# The search page and the 404 page are not content for search engines.
+SITEMAP = {"format": "xml", "exclude": [r"^search\.html$", r"^404\.html$"]}
 # plugins/fast_build: rebuilds render only pages whose inputs changed (manifest
 # in CACHE_PATH) and delete files the previous build wrote and this one did not.
 FAST_BUILD = {"enabled": True, "delete_stale": True}
@@ -151,6 +152,3 @@ OFFLINE_DOWNLOAD_URL = ""
 # Theme settings.
 # plugins/archive_site: reading time, related articles, robots.txt, summary-only Atom.
 ARCHIVE_SITE = {"words_per_minute": 200, "related_max": 5, "robots_txt": True, "feed_summary_only": True}
-ARCHIVE_SOURCE_REPOSITORY = ""
-RELATED_ARTICLES_MAX = 5
-HOME_TOPIC_COUNTS = True

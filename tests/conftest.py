@@ -43,8 +43,8 @@ def build_site(output, content=None, settings="pelicanconf.py", check=True, env=
         "-s", str(ROOT / settings),
         "--fatal", "errors",
     ]
-    for key, value in extra.items():
-        cmd += ["-e", f"{key}={json.dumps(value)}"]
+    # Pelican keeps only the last -e option: all overrides go after one -e.
+    cmd += ["-e", *(f"{key}={json.dumps(value)}" for key, value in extra.items())]
     result = subprocess.run(
         cmd, cwd=ROOT, capture_output=True, text=True, env={**os.environ, **(env or {})}
     )

@@ -1,0 +1,1 @@
+"""Archivist tests: run with `make test`."""
