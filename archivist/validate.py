@@ -137,12 +137,21 @@ class Parsed:
             self._article = parse(self.text, self.path)
         return self._article
 
+    def _lines(self):
+        """The parsed article for its line numbers, or None if only libyaml could read it."""
+        try:
+            return self.article if self.readable else None
+        except (FrontMatterError, ValueError):
+            return None
+
     def line(self, key):
-        return self.article.key_lines.get(key, 1) if self.readable else 1
+        lines = self._lines()
+        return lines.key_lines.get(key, 1) if lines else 1
 
     @property
     def body_line(self):
-        return self.article.body_line
+        lines = self._lines()
+        return lines.body_line if lines else 1
 
 
 def read(path, data, opts):

@@ -7,6 +7,8 @@ articles and an About page, with a settings file that reuses pelicanconf.py.
 import datetime
 import textwrap
 
+import hypothesis
+import hypothesis.strategies as st
 import pytest
 
 from archivist import validate
@@ -302,3 +304,21 @@ def test_future_dates_allow_one_day_for_time_zones():
 def test_unknown_archive_guard_options_are_refused():
     with pytest.raises(ValueError, match="unknown ARCHIVE_GUARD option"):
         validate.options({"ARCHIVE_GUARD": {"max_byte": 5}})
+
+
+SETTINGS_DICT = {"ARCHIVE_TOPICS": {"Science": "", "Society": ""}, "SLUG_REGEX_SUBSTITUTIONS": []}
+
+
+@hypothesis.settings(max_examples=200, deadline=None)
+@hypothesis.given(st.one_of(
+    st.binary(max_size=400),
+    st.text(max_size=400).map(lambda t: ("---\n" + t).encode()),
+    st.lists(st.sampled_from(GOOD.splitlines(keepends=True)), max_size=30).map(lambda ls: "".join(ls).encode()),
+))
+def test_any_bytes_give_findings_never_an_exception(data):
+    """The error policy: whatever the file holds, checking it returns findings."""
+    parsed = validate.read("a.md", data, validate.DEFAULTS)
+    index = validate.ArchiveIndex([parsed], SETTINGS_DICT)
+    findings = validate.check_article(parsed, index, SETTINGS_DICT, today=datetime.date(2025, 6, 1))
+    assert all(f.line >= 1 and f.severity in (validate.ERROR, validate.WARNING) for f in findings)
+    assert findings or parsed.readable
