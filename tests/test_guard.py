@@ -99,18 +99,15 @@ def content(tmp_path):
     return tmp_path / "content"
 
 
-def pelican(content, output, *options, **extra):
-    """Run `pelican`; ``extra`` settings all go after one -e (repeated -e flags override each other)."""
-    extra.setdefault("CACHE_PATH", str(output.parent / "cache"))
+def plain_pelican(content, output):
+    """`pelican` as a user runs it by hand: without --fatal, so only the guard can stop it."""
     cmd = [sys.executable, "-m", "pelican", str(content), "-o", str(output), "-s", str(ROOT / "pelicanconf.py"),
-           *options, "-e", *(f"{key}={json.dumps(value)}" for key, value in extra.items())]
-    env = {**os.environ, "COLUMNS": "200"}
-    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
+           "-e", f"CACHE_PATH={json.dumps(str(output.parent / 'cache'))}"]
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
 
 
 def test_a_good_archive_builds_with_the_download_link(content, tmp_path):
-    result = pelican(content, tmp_path / "out", "--fatal", "errors", OFFLINE_DOWNLOAD_URL="downloads/archive.zip")
-    assert result.returncode == 0, result.stderr
+    build_site(tmp_path / "out", content, OFFLINE_DOWNLOAD_URL="downloads/archive.zip")
     about = (tmp_path / "out" / "about.html").read_text()
     assert '<a href="downloads/archive.zip" download>Download the archive for offline reading</a>' in about
     assert (tmp_path / "out" / "2025" / "02" / "observatory-opens-its-dome-to-the-public.html").exists()
@@ -125,8 +122,7 @@ def test_the_real_about_page_has_no_link_without_a_zip(site):
 def test_invalid_yaml_stops_even_a_plain_pelican_run(content, tmp_path):
     bad = content / "articles" / "2025" / GOOD_NAME
     bad.write_text(GOOD.replace("category: Science", "category: [Science"), encoding="utf-8")
-    # Without --fatal, as a user runs it by hand: only the guard can stop it.
-    result = pelican(content, tmp_path / "out")
+    result = plain_pelican(content, tmp_path / "out")
     assert result.returncode == 1
     assert f"{bad}:5: error: invalid YAML front matter" in result.stderr
     assert "ArchiveGuardError" in result.stdout + result.stderr
