@@ -1,7 +1,6 @@
 """archive_guard and offline_download: pure functions, then real Pelican builds of a tiny archive."""
 
 import json
-import os
 import subprocess
 import sys
 import types
