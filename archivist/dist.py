@@ -94,7 +94,8 @@ def make_dist(output_dir=DEFAULT_OUTPUT, settings_path=DEFAULT_SETTINGS_FILE, co
     content = content or settings["PATH"]
     if content != settings["PATH"]:
         settings = {**settings, "PATH": os.path.abspath(content)}
-    name = f"{archive_name(settings)}-{newest_date(settings).isoformat()}"
+    date = newest_date(settings)
+    name = f"{archive_name(settings)}-{date.isoformat()}"
     os.makedirs(output_dir, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="archivist-dist-") as tmp:
         site = os.path.join(tmp, "site")
@@ -102,7 +103,7 @@ def make_dist(output_dir=DEFAULT_OUTPUT, settings_path=DEFAULT_SETTINGS_FILE, co
         if not os.path.isfile(os.path.join(site, "index.html")):
             raise ArchivistError("the build wrote no index.html: check THEME in the settings",
                                  path=settings_path)
-        return write_zip(site, os.path.join(output_dir, f"{name}.zip"), name, newest_date(settings))
+        return write_zip(site, os.path.join(output_dir, f"{name}.zip"), name, date)
 
 
 def main(argv=None):
