@@ -12,6 +12,9 @@ import yaml
 
 from .errors import FrontMatterError
 
+# libyaml when PyYAML has it: about 15 times faster than the pure-Python loader.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 # The order keys are written in; GitHub shows them as a table in this order.
 FIELD_ORDER = (
     "title",
@@ -26,7 +29,7 @@ FIELD_ORDER = (
     "authors",
 )
 
-_HEADER_RE = re.compile(
+HEADER_RE = re.compile(
     r"\A(?P<lead>\s*)^---[ \t]*$\n(?P<yaml>.*?)^(?:---|\.\.\.)[ \t]*$\n?(?P<body>.*)\Z",
     re.MULTILINE | re.DOTALL,
 )
@@ -44,7 +47,7 @@ class Article:
 
 def parse(text, path=None):
     """Parse an article's text; raise FrontMatterError naming the line on failure."""
-    match = _HEADER_RE.match(text)
+    match = HEADER_RE.match(text)
     if not match:
         raise FrontMatterError(
             "no YAML front matter: the file must start with a line '---', "
@@ -54,14 +57,19 @@ def parse(text, path=None):
         )
     yaml_first_line = match.group("lead").count("\n") + 2
     yaml_text = match.group("yaml")
+    # One pass: compose the node tree (it carries the line of each key), then
+    # build the values from it. A date like 2025-02-30 raises ValueError here.
+    loader = _LOADER(yaml_text)
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-        meta = yaml.safe_load(yaml_text)
+        node = loader.get_single_node()
+        meta = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = yaml_first_line + mark.line if mark is not None else yaml_first_line
         problem = getattr(exc, "problem", None) or str(exc)
         raise FrontMatterError(f"invalid YAML front matter: {problem}", path=path, line=line) from None
+    finally:
+        loader.dispose()
     if not isinstance(meta, dict):
         raise FrontMatterError(
             "front matter must be a mapping of 'key: value' lines",

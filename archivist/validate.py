@@ -110,18 +110,9 @@ def options(settings):
 # --- Reading ---------------------------------------------------------------
 
 
-# libyaml when PyYAML has it: 15 times faster than the pure-Python loader.
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 @dataclasses.dataclass
 class Parsed:
-    """An article file read as far as it would go, with the problems met on the way.
-
-    The metadata comes from a fast YAML load; line numbers (``line``,
-    ``body_line``) come from ``frontmatter.parse``, run only when a finding
-    needs one.
-    """
+    """An article file read as far as it would go, with the problems met on the way."""
 
     path: str
     text: str = None
@@ -129,29 +120,14 @@ class Parsed:
     body: str = ""
     readable: bool = False
     findings: list = dataclasses.field(default_factory=list)
-    _article: object = None
-
-    @property
-    def article(self):
-        if self._article is None:
-            self._article = parse(self.text, self.path)
-        return self._article
-
-    def _lines(self):
-        """The parsed article for its line numbers, or None if only libyaml could read it."""
-        try:
-            return self.article if self.readable else None
-        except (FrontMatterError, ValueError):
-            return None
+    article: object = None
 
     def line(self, key):
-        lines = self._lines()
-        return lines.key_lines.get(key, 1) if lines else 1
+        return self.article.key_lines.get(key, 1) if self.article else 1
 
     @property
     def body_line(self):
-        lines = self._lines()
-        return lines.body_line if lines else 1
+        return self.article.body_line if self.article else 1
 
 
 def read(path, data, opts):
@@ -176,18 +152,9 @@ def read(path, data, opts):
     if not text.strip():
         found(Finding(path, 1, ERROR, "file is empty: write the front matter and the article, or delete it"))
         return parsed
-    # The header as frontmatter.parse splits it; a failure is re-parsed there for its line.
-    match = frontmatter._HEADER_RE.match(text)
     try:
-        meta = yaml.load(match.group("yaml"), Loader=_FAST_LOADER) if match else None
-    except (yaml.YAMLError, ValueError):
-        meta = None
-    if isinstance(meta, dict):
-        parsed.meta, parsed.body, parsed.readable = meta, match.group("body"), True
-        return parsed
-    try:
-        parsed._article = parse(text, path)
-        parsed.meta, parsed.body, parsed.readable = parsed._article.meta, parsed._article.body, True
+        parsed.article = parse(text, path)
+        parsed.meta, parsed.body, parsed.readable = parsed.article.meta, parsed.article.body, True
     except FrontMatterError as exc:
         found(Finding(path, exc.line or 1, ERROR, exc.message))
     except ValueError as exc:
