@@ -19,9 +19,6 @@ import os
 import re
 import unicodedata
 
-import yaml
-
-from . import frontmatter
 from .frontmatter import FIELD_ORDER, parse
 from .errors import FrontMatterError
 
