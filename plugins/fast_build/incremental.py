@@ -450,7 +450,8 @@ class Build:
         return self.rendered, len(self.skipped), removed
 
 
-_build = None
+_build = None  # the Build in progress
+_pelican = None  # the Pelican object, while FAST_BUILD is enabled
 
 
 class RecordingContext(Context):
@@ -504,17 +505,25 @@ class FastWriter(Writer):
 
 
 def start(pelican):
-    """initialized: a new build reads the last manifest."""
-    global _build
+    """initialized: read FAST_BUILD and the last manifest (once per Pelican object)."""
+    global _build, _pelican
     options = merge_settings(pelican.settings.get("FAST_BUILD"))
-    _build = Build(pelican.settings, options) if options["enabled"] else None
-    if _build is not None:
-        _build.plugin_modules = list(getattr(pelican, "plugins", []))
+    _pelican = pelican if options["enabled"] else None
+    _build = None
+
+
+def _current():
+    """The Build of the running build; `pelican --autoreload` runs several with one Pelican object."""
+    global _build
+    if _build is None and _pelican is not None:
+        _build = Build(_pelican.settings, merge_settings(_pelican.settings.get("FAST_BUILD")))
+        _build.plugin_modules = list(getattr(_pelican, "plugins", []))
+    return _build
 
 
 def track_generator(generator):
-    """generator_init: record the variables this generator's templates read."""
-    if _build is not None:
+    """generator_init (the first signal of each build): record what templates read."""
+    if _current() is not None:
         generator.env.context_class = RecordingContext
         _build.context = generator.context
 
