@@ -39,8 +39,12 @@ from .reading import Paragraph
 from .words import names, tokens
 
 # Weights of the cues, in nats (the unit of the lexical cost).
-PENALTY_SCALE = 2.0  # times log(total words) per extra article
+PENALTY = 12.0  # nats per extra article
+# Laplace smoothing over a fixed vocabulary size, not the input's own: with the
+# input's, one article alone would be cut up and a long dump would be cut too little.
+VOCABULARY = 1000
 NAME_WEIGHT = 1  # a name counts as this many words
+IDF_PSEUDO = 20  # pseudo-paragraphs in the idf, so one short article's words still weigh
 MERGE_SIMILARITY = 0.12  # neighbouring articles this similar are one article
 BRIDGE_WINDOW = 5  # paragraphs each side in which shared names tie a gap
 BRIDGE_WEIGHT = 2.0  # per name shared across the gap
@@ -121,14 +125,14 @@ def split(paragraphs):
     while True:
         starts = best_starts(bags, cues)
         bounds = list(starts) + [len(paragraphs)]
-        worst, worst_start = MERGE_SIMILARITY, None
-        for a, b, c in zip(bounds, bounds[1:], bounds[2:]):
-            similarity = _cosine(_vector(bags[a:b], weights), _vector(bags[b:c], weights))
-            if similarity >= worst:
-                worst, worst_start = similarity, b
-        if worst_start is None:
+        alike = [
+            b for a, b, c in zip(bounds, bounds[1:], bounds[2:])
+            if _cosine(_vector(bags[a:b], weights), _vector(bags[b:c], weights)) >= MERGE_SIMILARITY
+        ]
+        if not alike:
             break
-        cues[worst_start] = -math.inf
+        for start in alike:
+            cues[start] = -math.inf
     bounds = list(starts) + [len(paragraphs)]
     return [paragraphs[a:b] for a, b in zip(bounds, bounds[1:])]
 
@@ -138,7 +142,7 @@ def _idf(bags):
     for bag in bags:
         for word in set(bag):
             frequency[word] = frequency.get(word, 0) + 1
-    return {w: math.log(len(bags) / f) for w, f in frequency.items()}
+    return {w: math.log((len(bags) + IDF_PSEUDO) / (f + 1)) for w, f in frequency.items()}
 
 
 def _vector(bags, weights):
@@ -171,9 +175,8 @@ def bag_of(text):
 def best_starts(bags, cues, max_length=120):
     """Indexes where articles start (always 0), minimising lexical cost minus cues."""
     count = len(bags)
-    vocabulary = len({w for bag in bags for w in bag}) or 1
-    total = sum(len(bag) for bag in bags) or 1
-    penalty = PENALTY_SCALE * math.log(total)
+    vocabulary = VOCABULARY
+    penalty = PENALTY
     best = [0.0] + [math.inf] * count
     back = [0] * (count + 1)
     for start in range(count):

@@ -11,12 +11,21 @@ STORY_LINES = [
     "Harbour City mayor Elena Marsh said on Tuesday that the council will rebuild the flooded ferry terminal before the summer tourist season.",
     "Marsh said the ferry terminal repairs would cost the council about 4 million dollars, paid from the harbour reserve fund.",
     "The council also plans a new flood wall along the harbour, Marsh added, after the ferry terminal flooded twice this winter.",
+    "Ferry operators welcomed the plan but asked the council to open a temporary landing stage on the harbour's north quay while the terminal is rebuilt, so that island residents can still reach the mainland for work and school.",
+    "Marsh told reporters the storm damage had shown how exposed the old harbour is, and that the council would ask engineers to survey the sea defences, the slipway and the fish market before next winter's storms arrive.",
+    "Residents at a packed council meeting on the quay asked why the repairs had taken so long, and several shop owners said the closure of the ferry terminal had cut their takings by half since January.",
     "Astronomers at the Northern Ridge Observatory have found a comet that will pass close to Mars next spring, the observatory's director Tomas Reyes said on Monday.",
     "Reyes said the comet's tail of ice and dust could be seen from Earth through small telescopes as it nears the Sun.",
     "The observatory will share its telescope images of the comet with astronomers around the world, Reyes added.",
+    "Comets are frozen remnants of the early solar system, and astronomers hope that measuring the gases this comet releases near the Sun will show what the planets formed from.",
+    "The comet was spotted in images taken in January by a student, Lina Okafor, who noticed a faint smudge moving against the background stars over three nights and reported it to the observatory's staff.",
+    "Okafor said she had checked the faint object against catalogues of known asteroids before raising the alarm, and the team confirmed its orbit with the large telescope a week later.",
     "Striker Jonas Berg scored twice as Valley Rovers beat Coastal United 3-1 in the cup semi-final on Saturday.",
     "Berg, who joined the club last season, now has 20 goals for Rovers, whose manager praised the team's defending.",
     "Rovers will play the cup final at the national stadium next month against the winner of the other semi-final.",
+    "Coastal United's coach said his players had defended well for an hour but tired after Berg's second goal, and that the club would now focus on the league, where United are third.",
+    "Berg opened the scoring after ten minutes with a header from a corner, and his second came early in the second half when he ran onto a long pass and lifted the ball over the goalkeeper.",
+    "United pulled a goal back from the penalty spot, but a Rovers substitute sealed the win in stoppage time as the home supporters celebrated in the stands.",
 ]
 
 
@@ -26,12 +35,12 @@ def as_paragraphs(lines):
 
 def test_three_glued_stories_are_cut_where_they_start():
     parts = splitting.split(as_paragraphs(STORY_LINES))
-    assert [part[0].line for part in parts] == [1, 4, 7]
+    assert [part[0].line for part in parts] == [1, 7, 13]
 
 
 def test_a_single_story_stays_whole():
-    parts = splitting.split(as_paragraphs(STORY_LINES[3:6]))
-    assert [len(part) for part in parts] == [3]
+    parts = splitting.split(as_paragraphs(STORY_LINES[6:12]))
+    assert [len(part) for part in parts] == [6]
 
 
 def test_fused_subheading_is_recovered_as_a_heading():
@@ -64,8 +73,8 @@ def test_continuation_cues_weigh_against_a_cut():
     # "Marsh said" after "Elena Marsh": a surname back-reference.
     assert cues[1] < 0
     # "The observatory will share": a definite back-reference.
-    assert cues[5] < 0
-    assert cues[3] > cues[1]
+    assert cues[8] < 0
+    assert cues[6] > cues[1]
 
 
 def test_dateline_counts_for_a_cut():
