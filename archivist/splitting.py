@@ -177,23 +177,26 @@ def best_starts(bags, cues, max_length=120):
     count = len(bags)
     vocabulary = VOCABULARY
     penalty = PENALTY
+    ids = {}
+    coded = [[ids.setdefault(word, len(ids)) for word in bag] for bag in bags]
+    longest = max((len(bag) for bag in bags), default=0) * min(count, max_length) + 2
+    # gain of the f-th repeat of a word: (f+1)log(f+2) - f log(f+1); cost of n words: n log(n+V).
+    repeat = [(f + 1) * math.log(f + 2) - f * math.log(f + 1) for f in range(longest)]
     best = [0.0] + [math.inf] * count
     back = [0] * (count + 1)
     for start in range(count):
-        if best[start] == math.inf:
-            continue
-        if start and cues[start] == -math.inf:
+        if best[start] == math.inf or (start and cues[start] == -math.inf):
             continue
         base = best[start] + (penalty - cues[start] if start else 0.0)
         counts = {}
-        gain = 0.0  # sum over words of f*log(f+1), kept incrementally
+        gain = 0.0
         length = 0
         for end in range(start + 1, min(count, start + max_length) + 1):
-            for word in bags[end - 1]:
+            for word in coded[end - 1]:
                 f = counts.get(word, 0)
-                gain += (f + 1) * math.log(f + 2) - f * math.log(f + 1)
+                gain += repeat[f]
                 counts[word] = f + 1
-            length += len(bags[end - 1])
+            length += len(coded[end - 1])
             cost = base - gain + length * math.log(length + vocabulary)
             if cost < best[end]:
                 best[end] = cost
