@@ -177,3 +177,48 @@ def test_import_help_lists_every_option(capsys):
     text = capsys.readouterr().out
     for option in ("--source", "--date", "--category", "--out", "--settings", "--dry-run", "--json", "--format"):
         assert option in text
+
+
+def test_cp1252_input_is_imported_with_a_note(tmp_path, capsys):
+    source = tmp_path / "latin.txt"
+    source.write_bytes(STORIES.replace("Marsh", "M\u00e1rsh").encode("cp1252"))
+    assert run_import(source, "--dry-run", out=tmp_path / "a") == 0
+    captured = capsys.readouterr()
+    assert "decoded as Windows-1252" in captured.err and "latin.txt" in captured.err
+
+
+def test_bad_date_option(tmp_path, capsys):
+    source = tmp_path / "s.txt"
+    source.write_text(STORIES, encoding="utf-8")
+    assert main(["import", str(source), "--settings", SETTINGS, "--date", "16/03/2025"]) == 1
+    assert "--date must be a date like 2025-03-16" in capsys.readouterr().err
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path):
+    import pty
+
+    path = tmp_path / "many.jsonl"
+    lines = [json.dumps({"text": f"Story number {n} about the harbour council and its ferry plans."}) for n in range(25)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    command = [sys.executable, "-m", "archivist.cli", "import", str(path), "--settings", SETTINGS,
+               "--date", "2025-03-16", "--out", str(tmp_path / "a"), "--dry-run"]
+    piped = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    assert piped.returncode == 0 and piped.stderr == ""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=follower, cwd=ROOT,
+                               env={**os.environ, "TERM": "xterm", "COLUMNS": "100"})
+    os.close(follower)
+    chunks = []
+    try:
+        while True:  # read while the child writes, so a full terminal buffer never blocks it
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the child closed its end
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(leader)
+    assert process.wait(timeout=60) == 0
+    assert b"importing" in b"".join(chunks)
