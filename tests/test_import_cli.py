@@ -13,7 +13,7 @@ from archivist import frontmatter, importer
 from archivist.cli import main
 from archivist.errors import ArchivistError
 from archivist.settings import load_settings
-from tests.conftest import ROOT, build_site, copy_content
+from .conftest import ROOT, build_site, copy_content
 
 SEED = ROOT.parent / "shared" / "seeds" / "000_4ad95e05db3ab67a.txt"
 SETTINGS = str(ROOT / "pelicanconf.py")
