@@ -115,7 +115,7 @@ def test_lunr_js_and_lunr_py_give_the_same_refs(small_site):
         if from_node[query] != {"refs": refs, "mode": mode}:
             differences.append((query, from_node[query], refs, mode))
     assert differences == []
-    assert hits > len(queries) * 0.8
+    assert hits > len(queries) * 0.6
 
 
 def test_analyzers_agree_on_tricky_text_and_the_vocabulary(small_site):

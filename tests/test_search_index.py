@@ -127,9 +127,10 @@ def test_sharded_search_equals_the_unsharded_index(query):
     assert run(query, shard_bytes=150) == run(query, shard_bytes=10**9)
 
 
-def test_prefix_finds_longer_words():
-    refs, _ = run("sat")
-    assert "d.html" in urls(refs)
+def test_prefix_finds_longer_words_in_titles_tags_and_summaries_not_bodies():
+    assert urls(run("observ")[0]) == ["c.html"]  # "observatory" in its summary
+    assert urls(run("dis")[0]) == []  # "dish" only in d.html's body
+    assert urls(run("dish")[0]) == ["d.html"]  # the whole word is found in the body
 
 
 def test_exact_title_ranks_first():

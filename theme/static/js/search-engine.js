@@ -122,7 +122,7 @@
         var shards = shardRange(word.prefix, firsts);
         if (shards.length <= query.prefixMaxShards) {
           clauses.push({ term: word.prefix, word: number, wildcard: true, boost: query.prefixBoost,
-            fields: manifest.wordFields, shards: shards });
+            fields: manifest.prefixFields, shards: shards });
         }
       }
     });
