@@ -8,7 +8,9 @@ topic model. See ``archivist.dates`` for the date rule and
 
 Title: the lead's first sentence made into a headline: an opening
 subordinate clause ("When asked about ..., ") and appositions (", chief
-designer of ..., ") are dropped, as are weekday and parenthesised asides;
+designer of ..., ") are dropped, as are weekday and parenthesised asides and
+the descriptors before a name that is the subject ("Chinese private space
+start-up GalaxySpace demonstrated" -> "GalaxySpace demonstrated");
 "X said that Y" becomes "Y, says X"; the first past-tense verb turns present
 ("called for" -> "Calls for"); the result is cut before a trailing function
 word at 90 characters at most and put in Title Case.
@@ -39,6 +41,11 @@ _APPOSITION = re.compile(
 _ASIDES = re.compile(
     r"\s*\([^)]*\)|\s+on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
     r"|\s+(?:has|have) recently\b(?= \w+ed\b)|\s+recently\b|\s+(?:last|this) (?:week|month|year)\b"
+)
+# "Chinese private space start-up GalaxySpace demonstrated" -> "GalaxySpace demonstrated".
+_DESCRIPTOR = re.compile(
+    r"^(?:[A-Z][\w-]* )?(?:(?!(?:in|of|at|from|for|and|the)\b)[a-z][\w-]* ){1,4}"
+    r"(?=[A-Z][\w-]*(?: [A-Z][\w-]*)* (?:has |have |had )?(?:[a-z]+ )?[a-z]+ed\b)"
 )
 _SAID_THAT = re.compile(r"^(?P<who>.{3,120}?) (?:said|says|told [^,]{2,60}?|stated)(?: that)? (?P<what>.+)$")
 _NUMBERS = frozenset("two three four five six seven eight nine ten both many several some".split())
@@ -112,6 +119,7 @@ def make_title(lead, limit=TITLE_MAX):
     text = text[:1].upper() + text[1:]
     text = _APPOSITION.sub("", text)
     text = _ASIDES.sub("", text)
+    text = _DESCRIPTOR.sub("", text, count=1)
     match = _SAID_THAT.match(text)
     if match and len(match.group("what")) > 20:
         who = _short_speaker(match.group("who"))
@@ -138,7 +146,7 @@ def _present_tense(text):
         elif not (index and word.endswith("ed") and word.islower() and len(word) > 4):
             continue
         base = _base_form(words[index])
-        plural = words[0].lower() in _NUMBERS or any(
+        plural = words[0].lower() in _NUMBERS or "and" in words[:index] or any(
             w.islower() and w.endswith("s") and not w.endswith("ss") for w in words[:min(index, 3)]
         )
         words[index] = base if plural else _third_person(base)
@@ -150,7 +158,8 @@ def _base_form(word):
     stem_part = word[:-2]
     if word.endswith("ied"):
         return word[:-3] + "y"
-    if stem_part[-1:] in "vcgzu" or (stem_part[-1:] == "t" and stem_part[-2:-1] in "aeiou"):
+    if (stem_part[-1:] in "vcgzu" or (stem_part[-1:] == "t" and stem_part[-2:-1] in "aeiou")
+            or (stem_part[-1:] == "s" and stem_part[-2:-1] in "rln")):
         return word[:-1]
     if len(stem_part) > 2 and stem_part[-1] == stem_part[-2] and stem_part[-1] not in "lsz":
         return stem_part[:-1]

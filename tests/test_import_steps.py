@@ -109,6 +109,16 @@ def test_title_said_that_becomes_says():
     assert enrich.make_title(lead) == "The Harbour Will Reopen Soon, Says Ana Lopez"
 
 
+def test_title_drops_descriptors_before_the_subject_name():
+    lead = "British ferry start-up WaveLine has recently launched an electric boat service across the bay."
+    assert enrich.make_title(lead) == "WaveLine Launches an Electric Boat Service Across the Bay"
+
+
+def test_title_keeps_a_plural_subject_plural():
+    lead = "Health officials in Harbour City reported two new measles cases at a primary school on Friday."
+    assert enrich.make_title(lead) == "Health Officials in Harbour City Report Two New Measles Cases at a Primary School"
+
+
 def test_summary_cuts_at_a_sentence_boundary():
     lead = "First sentence here. " + "Second sentence is rather long " * 12 + "end."
     assert enrich.make_summary(lead) == "First sentence here."
