@@ -6,12 +6,13 @@ from unidecode import unidecode
 
 MAX_WORDS = 10
 MAX_LENGTH = 80
+_WORD = re.compile(r"[a-z0-9]+")
 
 
 def slugify(text):
     """Lower-case ASCII words joined by hyphens: 'Café Müller's 5G' -> 'cafe-mullers-5g'."""
     ascii_text = unidecode(text).lower().replace("'", "")
-    words = re.findall(r"[a-z0-9]+", ascii_text)[:MAX_WORDS]
+    words = _WORD.findall(ascii_text)[:MAX_WORDS]
     slug = "-".join(words)
     while len(slug) > MAX_LENGTH and "-" in slug:
         slug = slug.rsplit("-", 1)[0]

@@ -20,6 +20,9 @@ MIN_TAGS, MAX_TAGS = 3, 8
 _PHRASE_WORD = re.compile(r"[A-Za-z][a-z-]+")
 # Nationality adjectives ("Chinese vessels") are not tags on their own.
 _DEMONYM = re.compile(r"^(?:[A-Z][a-z]+(?:ese|ian|ean|ish|ican)|Thai|French|Dutch|Swiss|Greek|Arab|Israeli|Iraqi|Saudi)$")
+_SPACES = re.compile(r"\s+")
+_POSSESSIVE = re.compile(r"['\u2019]s$")
+_ABBREVIATED_END = re.compile(r" (?:No|St|Nos)$")
 _MID_SENTENCE = re.compile(r"(?<=[\w,;:()'\"] )([A-Z][\w'-]*)")
 _GENERIC = frozenset(
     """news report reports reporter people time times year years week day days percent million
@@ -29,8 +32,7 @@ _GENERIC = frozenset(
 
 def normalise(tag):
     """Collapse spaces and drop a trailing possessive: "  Li  Ka-shing's" -> "Li Ka-shing"."""
-    tag = re.sub(r"\s+", " ", tag).strip(" .,;:'\"")
-    return re.sub(r"['\u2019]s$", "", tag)
+    return _POSSESSIVE.sub("", _SPACES.sub(" ", tag).strip(" .,;:'\""))
 
 
 def _key(tag):
@@ -60,19 +62,22 @@ def candidates(paragraphs, exclude=()):
     acronyms = dict(re.findall(r"([A-Z][\w'&-]*(?: (?:of |and |the |for |& )?[A-Z][\w'&-]*)+) \(([A-Z]{2,6})\)", text))
     expansion = {acronym: name for name, acronym in acronyms.items()}
     for position, name in enumerate(names(text)):
-        name = normalise(re.sub(r" (?:No|St|Nos)$", "", name))
+        name = normalise(_ABBREVIATED_END.sub("", name))
         if name in expansion:
             name = expansion[name]
         if not name or slugify(name) in excluded or len(name) < 2:
             continue
         scores[name] = scores.get(name, 0.0) + 1.0
         order.setdefault(name, position)
-    full_names = [n for n in scores if len(n.split()) >= 2]
+    owners = {}
+    for full in scores:
+        parts = full.split()
+        if len(parts) >= 2:
+            for part in set(parts):
+                owners.setdefault(part, []).append(full)
     for name in list(scores):
-        if len(name.split()) == 1:
-            owners = [f for f in full_names if name in f.split()]
-            if len(owners) == 1:
-                scores[owners[0]] += scores.pop(name)
+        if " " not in name and len(owners.get(name, ())) == 1:
+            scores[owners[name][0]] += scores.pop(name)
     mid_sentence = set(_MID_SENTENCE.findall(text))
     for name in list(scores):
         if _DEMONYM.match(name) and not re.search(rf"\b(?:in|of|from|at|to) {name}\b", text):
@@ -98,13 +103,13 @@ def _phrases(paragraphs):
     counts = {}
     for paragraph in paragraphs:
         words = _PHRASE_WORD.findall(paragraph)
-        for first, second in zip(words, words[1:]):
-            a, b = first.lower(), second.lower()
-            if (a in STOPWORDS or b in STOPWORDS or a in _GENERIC or b in _GENERIC
-                    or len(a) < 3 or len(b) < 3 or first[0].isupper() or second[0].isupper()):
-                continue
-            phrase = f"{a.capitalize()} {b.capitalize()}" if "-" not in a else f"{a.title()} {b.capitalize()}"
-            counts[phrase] = counts.get(phrase, 0) + 1
+        keep = [len(w) > 2 and not w[0].isupper() and w.lower() not in STOPWORDS and w.lower() not in _GENERIC
+                for w in words]
+        for index in range(len(words) - 1):
+            if keep[index] and keep[index + 1]:
+                a, b = words[index].lower(), words[index + 1].lower()
+                phrase = f"{a.title() if '-' in a else a.capitalize()} {b.capitalize()}"
+                counts[phrase] = counts.get(phrase, 0) + 1
     return counts
 
 
