@@ -112,38 +112,42 @@ class Digester:
         return result
 
     def digest(self, value, depth=0):
-        """The digest of any template value (raises Unknown unless lenient)."""
+        """The digest of any template value (raises Unknown unless lenient), memoised by identity.
+
+        Pages share most of their values (settings, the article lists), so
+        each object is digested once per build.
+        """
+        key = (id(value), depth)
+        found = self._memo.get(key)
+        if found is not None and found[0] is value:
+            return found[1]
+        result = self._digest(value, depth)
+        self._memo[key] = (value, result)
+        return result
+
+    def _digest(self, value, depth):
         if isinstance(value, _SIMPLE):
             return _hash(type(value).__name__, value)
         if isinstance(value, (datetime.date, datetime.time)):
             return _hash(type(value).__name__, value.isoformat(), str(getattr(value, "tzinfo", None)))
         if isinstance(value, Content):
-            return self._memoised(value, self.content_full) if depth == 0 else self.content_own(value)
+            return self.content_full(value) if depth == 0 else self.content_own(value)
         if isinstance(value, URLWrapper):
             return _hash(type(value).__name__, value.name, value.slug)
         if isinstance(value, (list, tuple)):
-            return self._memoised(
-                value, lambda v: _hash(type(v).__name__, *(self.digest(i, depth) for i in v)), depth
-            )
+            return _hash(type(value).__name__, *(self.digest(i, depth) for i in value))
         if isinstance(value, (set, frozenset)):
             return _hash("set", *sorted(self.digest(i, depth) for i in value))
         if isinstance(value, dict):
-            return self._memoised(
-                value,
-                lambda v: _hash("dict", *sorted((self.digest(k, depth), self.digest(i, depth)) for k, i in v.items())),
-                depth,
-            )
+            return _hash("dict", *sorted((self.digest(k, depth), self.digest(i, depth)) for k, i in value.items()))
         if isinstance(value, Page):
             return _hash(
                 "page", value.number, value.base_name, self.digest(value.paginator, depth),
                 *(self.digest(i, depth) for i in value.object_list),
             )
         if isinstance(value, Paginator):
-            return self._memoised(
-                value,
-                lambda v: _hash("paginator", v.name, v.count, v.num_pages, v.per_page, v.orphans,
-                                *(getattr(i, "source_path", repr(i)) for i in v.object_list)),
-            )
+            return _hash("paginator", value.name, value.count, value.num_pages, value.per_page, value.orphans,
+                         *(getattr(i, "source_path", repr(i)) for i in value.object_list))
         if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type, types.ModuleType)):
             return _hash("code", getattr(value, "__module__", None), getattr(value, "__qualname__", value.__name__))
         if isinstance(value, jinja2.Undefined) or value is jinja2.utils.missing:
