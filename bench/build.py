@@ -283,16 +283,23 @@ def table(rows, seed=None):
 
 
 def verdicts(rows):
-    """(target, figure, passed) for each target of issue 6 that these rows can judge."""
+    """(target, figure, passed) for each target of issue 6 that these rows can judge.
+
+    Time ratios are judged on wall and on CPU seconds: on a busy machine the
+    wall clock measures the neighbours as much as the build.
+    """
     checks = []
     for row in rows:
         n, ours, vanilla = row["articles"], row["ours"], row.get("vanilla")
-        if vanilla:
-            ratio = ours["full"].wall / vanilla["full"].wall
-            checks.append((f"{n:,}: full build <= {FULL_RATIO_MAX}x vanilla (wall)", f"{ratio:.2f}x", ratio <= FULL_RATIO_MAX))
-        for scenario, limit in (("edit", EDIT_RATIO_MAX), ("nochange", NOCHANGE_RATIO_MAX)):
-            ratio = ours[scenario].wall / ours["full"].wall
-            checks.append((f"{n:,}: rebuild {scenario} <= {limit}x our full build (wall)", f"{ratio:.2f}x", ratio <= limit))
+        for unit in ("wall", "cpu"):
+            if vanilla:
+                ratio = getattr(ours["full"], unit) / getattr(vanilla["full"], unit)
+                checks.append((f"{n:,}: full build <= {FULL_RATIO_MAX}x vanilla ({unit})", f"{ratio:.2f}x",
+                               ratio <= FULL_RATIO_MAX))
+            for scenario, limit in (("edit", EDIT_RATIO_MAX), ("nochange", NOCHANGE_RATIO_MAX)):
+                ratio = getattr(ours[scenario], unit) / getattr(ours["full"], unit)
+                checks.append((f"{n:,}: rebuild {scenario} <= {limit}x our full build ({unit})", f"{ratio:.2f}x",
+                               ratio <= limit))
         if n >= 20000:
             rss = max(ours[s].rss for s in SCENARIOS)
             checks.append((f"{n:,}: peak RSS <= 1 GB", _mb(rss), rss <= RSS_MAX))
