@@ -22,6 +22,19 @@ the shape of a news lead and of a continuation:
 
 - shared names (for a cut only when few): names within five paragraphs on
   both sides of the gap ("Wu", "Li Ka-shing", "CK Hutchison") tie it.
+- fresh lead (for a cut, strong): short stories give the lexical model too
+  few repeated words to pay for a cut, so a paragraph gets ``FRESH_LEAD``
+  when the vocabulary breaks sharply and it reads like a lead: it shares no
+  name and at most one content word with the (up to three) paragraphs
+  before it and some words with the next two (a story goes on from it); at
+  least two paragraphs precede it, and the one just before is no quotation
+  and shares words with its own predecessors (it is not the standfirst of a
+  story); its first sentence says when (a weekday, "on <date>", or a
+  dateline) and who: a new multi-word name opening it as the subject
+  ("Manchester United beat", not "The Government") or a full name with a
+  role ("striker Rasmus Hojlund", or a role apposition as above). Without
+  the "when", a "Gary Dunn, director at X, said" paragraph inside a story
+  would pass.
 
 Then a check on whole articles: when two neighbouring articles are too alike
 (cosine of their tf-idf vectors, idf over the input's paragraphs, at least
@@ -36,7 +49,7 @@ import math
 import re
 
 from .reading import Paragraph
-from .words import names, tokens
+from .words import names, sentences, tokens
 
 # Weights of the cues, in nats (the unit of the lexical cost).
 PENALTY = 12.0  # nats per extra article
@@ -49,6 +62,10 @@ MERGE_SIMILARITY = 0.12  # neighbouring articles this similar are one article
 BRIDGE_WINDOW = 5  # paragraphs each side in which shared names tie a gap
 BRIDGE_WEIGHT = 2.0  # per name shared across the gap
 BRIDGE_CAP = 4
+FRESH_LEAD = PENALTY  # a lead after a sharp vocabulary break pays for its cut (module docstring)
+FRESH_BEFORE = 3  # paragraphs before a fresh lead that must share nothing with it
+FRESH_AFTER = 2  # paragraphs after it, of which one must share a word with it
+FRESH_SHARED = 1  # content words (never names) it may share with the paragraphs before
 CONTINUATION_OPENERS = frozenset(
     """he she it they his her its their him them this these those that such but and or also
     however yet still so then meanwhile nevertheless moreover furthermore instead besides
@@ -74,6 +91,17 @@ _ROLE_APPOSITION = re.compile(
     rf"\b([A-Z][a-z]+(?:[- ][A-Z][a-z]+)+), (?:a |an |the )?(?:[\w'-]+ ){{0,4}}(?:{ROLE_WORDS})\b"
 )
 _ROLE_BEFORE = re.compile(rf"\b(?:{ROLE_WORDS}) ([A-Z][a-z]+(?: [A-Z][a-z]+)+) (?:said|says|told|stated)\b")
+_ROLE_NAMED = re.compile(
+    rf"\b(?:{ROLE_WORDS}|striker|midfielder|defender|goalkeeper|forward|winger|boss|"
+    r"chancellor|premier|prime minister|treasurer|teacher|doctor|nurse|pilot|writer|artist|"
+    r"prosecutor|candidate|activist|campaigner|owner|student|farmer|driver|worker) ([A-Z][a-z]+(?: [A-Z][a-z]+)+)\b",
+    re.IGNORECASE,
+)
+_WHEN = re.compile(
+    r"\b(?:on |last |this )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    r"|\bon (?:January|February|March|April|May|June|July|August|September|October|November|December) \d"
+)
+_SUBJECT_NAME = re.compile(r"^(?:[A-Z][\w'&-]*|of|and|the|for) ?(?:[A-Z][\w'&-]*\s?){1,4}")
 _DATELINE = re.compile(
     r"^[A-Z][A-Z .'-]{2,}(?:, [A-Z][a-z]+\.? \d{1,2})?(?: \([^)]{2,40}\))? ?[-\u2013\u2014:]{1,2} "
 )
@@ -212,6 +240,7 @@ def best_starts(bags, cues, max_length=120):
 def cue_scores(paragraphs):
     """A score per paragraph: positive where a new article probably starts."""
     scores = [0.0] * len(paragraphs)
+    bags = [set(bag_of(p.text)) for p in paragraphs]
     recent_full = {}  # surname -> index of the paragraph that gave the full name
     name_sets = [_name_keys(p.text) for p in paragraphs]
     for index, paragraph in enumerate(paragraphs):
@@ -248,12 +277,41 @@ def cue_scores(paragraphs):
         after = set().union(*name_sets[index:index + BRIDGE_WINDOW])
         shared = len(before & after)
         score -= BRIDGE_WEIGHT * min(shared, BRIDGE_CAP)
+        if score >= 0 and _fresh_lead(paragraphs, bags, index, lead):
+            score += FRESH_LEAD
         scores[index] = score
         for name in full_names:
             if len(name.split()) <= 3:
                 for part in name.split():
                     recent_full[part] = index
     return scores
+
+
+def _fresh_lead(paragraphs, bags, index, role_lead):
+    """True when paragraph ``index`` reads like a lead right after a sharp vocabulary break."""
+    if index < 2 or paragraphs[index].heading:
+        return False
+    before = set().union(*bags[max(0, index - FRESH_BEFORE):index])
+    here = bags[index]
+    shared = here & before
+    if not here or len(shared) > FRESH_SHARED or any(word[:1] == "@" for word in shared):
+        return False
+    after = bags[index + 1:index + 1 + FRESH_AFTER]
+    if not any(here & bag for bag in after):
+        return False
+    previous = paragraphs[index - 1].text
+    if previous[:1] in "\"\u201c" or not bags[index - 1] & set().union(*bags[max(0, index - 1 - FRESH_BEFORE):index - 1]):
+        return False  # a quotation, or a standfirst that starts the story itself, comes before
+    text = paragraphs[index].text
+    first = sentences(text)[0] if text else ""
+    earlier = " ".join(p.text for p in paragraphs[max(0, index - FRESH_BEFORE):index])
+    opening = _SUBJECT_NAME.match(first)
+    subject = opening.group().split() if opening else []
+    if subject[:1] == ["The"]:
+        subject = subject[1:]
+    when = bool(_WHEN.search(first) or _DATELINE.match(text))
+    who = (len(subject) >= 2 and " ".join(subject) not in earlier) or bool(role_lead or _ROLE_NAMED.search(first))
+    return when and who
 
 
 def _name_keys(text):

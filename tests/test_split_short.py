@@ -1,0 +1,91 @@
+"""Short glued stories (two or three paragraphs each) are cut where the next lead starts."""
+
+import pytest
+
+from archivist import splitting
+from archivist.reading import Paragraph
+
+# Invented stories. Each pair: the first story's paragraphs, then the second's.
+FLOOD = [
+    "Heavy rain flooded roads across the coastal town of Port Aldean on Monday, and the regional weather office warned that more storms would arrive before the weekend.",
+    "The weather office said rivers near Port Aldean could burst their banks, and asked drivers to avoid the coast road.",
+]
+TABLET = [
+    "Software maker Brightloop launched a new tablet on Wednesday, chief executive Nadia Kovacs told a product event in Lisbon, promising a battery that lasts two days.",
+    "Kovacs said the tablet would go on sale in Europe next month at a lower price than rival devices.",
+]
+COURT = [
+    "A court in Valdon jailed former city treasurer Marco Pellis for six years on Friday for stealing public money meant for school repairs.",
+    "Judges found that Pellis had moved the money into accounts held by relatives over a period of four years.",
+    "His lawyer said Pellis would appeal against the sentence.",
+]
+FESTIVAL = [
+    "Singer Ayla Brennan will headline the Riverside Festival in August, organisers announced on Tuesday, ending months of speculation among fans.",
+    "Brennan, whose debut album topped the charts last spring, last played the festival as an unknown act five years ago.",
+    "Tickets for the festival sold out within an hour of the announcement.",
+]
+HOSPITAL = [
+    "Doctors at Kelmont General Hospital carried out the country's first robot-assisted heart valve repair on Thursday, hospital director Sara Lindqvist said.",
+    "Lindqvist said the patient, a 67-year-old retired teacher, was recovering well and would be sent home within a week.",
+]
+TRAINS = [
+    "Northline Railways will add twelve new trains to its busiest commuter route from January, transport minister Daniel Okoro announced on Wednesday.",
+    "Okoro said the trains would cut crowding at rush hour and that Northline would hire forty more drivers.",
+    "Passenger groups said the railways should also fix the delays that hit the route every winter.",
+]
+PAIRS = [(FLOOD, TABLET), (COURT, FESTIVAL), (HOSPITAL, TRAINS), (TABLET, COURT), (FESTIVAL, HOSPITAL)]
+
+
+def as_paragraphs(lines):
+    return [Paragraph(text, number, number) for number, text in enumerate(lines, 1)]
+
+
+def lengths(lines):
+    return [len(part) for part in splitting.split(as_paragraphs(lines))]
+
+
+@pytest.mark.parametrize("first, second", PAIRS)
+def test_two_short_stories_are_cut_at_the_second_lead(first, second):
+    assert lengths(first + second) == [len(first), len(second)]
+
+
+def test_three_short_stories_in_a_row():
+    assert lengths(COURT + HOSPITAL + FESTIVAL) == [3, 2, 3]
+
+
+@pytest.mark.parametrize("story", [FLOOD, TABLET, COURT, FESTIVAL, HOSPITAL, TRAINS])
+def test_each_short_story_alone_stays_whole(story):
+    assert lengths(story) == [len(story)]
+
+
+def test_no_fresh_lead_where_the_vocabulary_goes_on():
+    # The same lead shape, but it shares words ("trains", "Northline") with what came before.
+    lines = TRAINS[:2] + [
+        "Northline Trains chief Petra Vance said on Friday that the new trains would be built in the north.",
+        "Vance said the trains would also run on the coast line.",
+    ]
+    assert splitting.cue_scores(as_paragraphs(lines))[2] < splitting.FRESH_LEAD
+    assert lengths(lines) == [4]
+
+
+def test_no_fresh_lead_right_after_a_quotation():
+    lines = FLOOD + ['"We have never seen water this high in the town," one shopkeeper said.'] + TABLET
+    cues = splitting.cue_scores(as_paragraphs(lines))
+    assert cues[3] < splitting.FRESH_LEAD
+
+
+def test_a_lead_that_goes_nowhere_gets_no_fresh_cue():
+    # The new paragraph shares nothing with the next ones either: a digression, not a story.
+    lines = COURT + [TABLET[0], "Judges in Valdon will hear the appeal in the spring, the court said."]
+    cues = splitting.cue_scores(as_paragraphs(lines))
+    assert cues[3] < splitting.FRESH_LEAD
+
+
+def test_a_new_speaker_inside_one_story_is_no_lead_without_a_when():
+    # "Full Name, role at X, said" with fresh words is how stories bring in a speaker.
+    lines = FESTIVAL + [
+        "Marta Quill, booking director at Tallow Agency, said demand for outdoor concerts had doubled.",
+        "Quill expects outdoor concert prices to rise.",
+    ]
+    assert splitting.cue_scores(as_paragraphs(lines))[3] < splitting.FRESH_LEAD
+    assert lengths(lines) == [5]
