@@ -16,6 +16,14 @@ with a note when not plain UTF-8; other bytes are tried as Windows-1252 (a
 superset of Latin-1's printable range) and accepted with a note only when the
 result is ordinary text; otherwise the file is refused naming the first bad
 byte's line.
+
+Plausible prose: a decoded file is refused, naming it, when it is not
+plausibly news text in a Latin-script language: when fewer than
+``MIN_LATIN_SHARE`` of its letters are Latin ("decoded" garbage such as
+bytes that happen to start with a UTF-16 mark comes out as CJK or other
+scripts), when more than ``MAX_ODD_SHARE`` of its characters are control,
+private-use, unassigned or replacement characters, or when the whole file
+(all its records, for JSON Lines) holds fewer than ``MIN_WORDS`` words.
 """
 
 import codecs
@@ -23,11 +31,17 @@ import dataclasses
 import json
 import os
 import re
+import unicodedata
 
 from .errors import InputError
 
 FORMATS = ("text", "separated", "folder", "jsonl")
 JSON_FIELDS = ("title", "date", "category", "tags", "source", "source_url", "summary")
+MIN_WORDS = 20  # fewer words in a whole input file are not an article
+MIN_LATIN_SHARE = 0.5  # of the letters
+MAX_ODD_SHARE = 0.01  # of the characters: controls, private use, unassigned, U+FFFD
+PROSE_SAMPLE = 200_000  # characters looked at by the script check
+_WORD = re.compile(r"[^\W\d_]+")
 _SEPARATOR_RE = re.compile(r"^[ \t]*(?:-{3,}|\*{3,})[ \t]*$")
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32", "UTF-32 (with BOM)"),
@@ -104,7 +118,49 @@ def read_text_file(path):
     text, note = decode(data, path)
     if not text.strip():
         raise InputError("is empty: there is no text to import", path=path)
+    check_script(text, path, note)
     return text.replace("\r\n", "\n").replace("\r", "\n"), note
+
+
+def check_script(text, path, note=None):
+    """Refuse ``text`` unless it is mostly Latin-script letters and ordinary characters."""
+    how = f"{note}, but " if note else ""
+    sample = text[:PROSE_SAMPLE]
+    if sample.isascii():
+        odd = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+        latin = letters = 1
+    else:
+        odd = latin = letters = 0
+        scripts = {}
+        for ch in sample:
+            category = unicodedata.category(ch)
+            if category[0] == "L":
+                letters += 1
+                name = unicodedata.name(ch, "")
+                if name.startswith("LATIN"):
+                    latin += 1
+                else:
+                    script = name.split(" ")[0] or "unnamed"
+                    scripts[script] = scripts.get(script, 0) + 1
+            elif (category in ("Cc", "Co", "Cn", "Cs") and ch not in "\t\n\r\f") or ch == "\ufffd":
+                odd += 1
+    if odd > MAX_ODD_SHARE * len(sample):
+        raise InputError(f"{how}holds {odd} control or unreadable character(s): it is not text; "
+                         "import a plain-text UTF-8 file", path=path)
+    if not letters or latin < MIN_LATIN_SHARE * letters:
+        main = max(scripts, key=scripts.get) if letters else "no"
+        main = main if len(main) <= 4 else main.capitalize()
+        raise InputError(f"{how}does not read as Latin-script text ({letters - latin} of {letters} letters "
+                         f"are {main} or other scripts): it is probably not text, or in another encoding; "
+                         "convert it to UTF-8", path=path)
+
+
+def check_length(texts, path):
+    """Refuse an input whose ``texts`` hold fewer than MIN_WORDS words: too short to be an article."""
+    count = sum(len(_WORD.findall(text)) for text in texts)
+    if count < MIN_WORDS:
+        raise InputError(f"holds only {count} word(s): too short to be an article (at least {MIN_WORDS}); "
+                         "check that it is the file you meant", path=path)
 
 
 def paragraphs_of(text, first_line=1):
@@ -179,7 +235,10 @@ def read_input(path, fmt=None):
     notes = [f"{path}: {note}"] if note else []
     fmt = detect_format(path, text) if fmt in (None, "auto") else fmt
     if fmt == "jsonl":
-        return _read_jsonl(text, path), notes
+        documents = _read_jsonl(text, path)
+        check_length([p.text for d in documents for p in d.paragraphs], path)
+        return documents, notes
+    check_length([text], path)
     if fmt == "separated":
         return _read_separated(text, path), notes
     paragraphs = paragraphs_of(text)
@@ -198,6 +257,7 @@ def _read_folder(path):
         text, note = read_text_file(file_path)
         if note:
             notes.append(f"{file_path}: {note}")
+        check_length([text], file_path)
         documents.append(Document(file_path, tuple(paragraphs_of(text))))
     return documents, notes
 

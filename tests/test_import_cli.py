@@ -42,6 +42,8 @@ def written(folder):
         ("missing.txt", None, "missing.txt: no such file"),
         ("empty.txt", b"  \n\n", "empty.txt: is empty"),
         ("binary.txt", b"News line\n\x81\x00\xff", "binary.txt:2: is not UTF-8"),
+        ("bom.txt", b"\xff\xfe\x00bad", "bom.txt: decoded as UTF-16 (with BOM), but does not read as Latin"),
+        ("short.txt", b"Rain on Monday.\n", "short.txt: holds only 3 word(s): too short to be an article"),
         ("broken.jsonl", b'{"text": "Fine."}\n{"text": "broken\n', "broken.jsonl:2: broken JSON line"),
         ("shape.jsonl", b'{"body": "no text field"}\n', "shape.jsonl:1: needs 'paragraphs'"),
     ],

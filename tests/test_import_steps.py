@@ -10,6 +10,9 @@ from archivist.errors import InputError
 from archivist.reading import Paragraph
 
 SUNDAY = datetime.date(2025, 3, 16)
+# An invented paragraph long enough (over reading.MIN_WORDS words) to be imported.
+LONG = ("The town council of Harbour City voted on Tuesday to rebuild the flooded ferry terminal "
+        "before the summer season, the mayor told reporters after the meeting.")
 
 
 # Reading ------------------------------------------------------------------
@@ -27,15 +30,16 @@ def test_blank_line_separated_wrapped_paragraphs_join():
 @pytest.mark.parametrize("separator", ["---", "***", "\f"])
 def test_explicit_separators_make_articles(tmp_path, separator):
     path = tmp_path / "in.txt"
-    path.write_text(f"Story one.\nMore one.\n{separator}\nStory two.\n", encoding="utf-8")
+    path.write_text(f"Story one.\nMore one.\n{separator}\n{LONG}\n", encoding="utf-8")
     documents, _notes = reading.read_input(str(path))
-    assert [[p.text for p in d.paragraphs] for d in documents] == [["Story one.", "More one."], ["Story two."]]
+    assert [[p.text for p in d.paragraphs] for d in documents] == [["Story one.", "More one."], [LONG]]
     assert not any(d.split for d in documents)
 
 
 def test_jsonl_fields_and_lines(tmp_path):
     path = tmp_path / "in.jsonl"
-    path.write_text('{"paragraphs": ["A.", "B."], "title": "Given"}\n\n{"text": "C.\\n\\nD."}\n', encoding="utf-8")
+    path.write_text('{"paragraphs": ["A.", "B."], "title": "Given"}\n\n{"text": "C.\\n\\nD."}\n'
+                    f'{{"text": "{LONG}"}}\n', encoding="utf-8")
     documents, _notes = reading.read_input(str(path))
     assert documents[0].meta == {"title": "Given"}
     assert [p.line for p in documents[1].paragraphs] == [3, 3]
@@ -43,8 +47,8 @@ def test_jsonl_fields_and_lines(tmp_path):
 
 
 def test_folder_of_files(tmp_path):
-    (tmp_path / "b.md").write_text("Second story.\n", encoding="utf-8")
-    (tmp_path / "a.txt").write_text("First story.\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text(f"Second story.\n{LONG}\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text(f"First story.\n{LONG}\n", encoding="utf-8")
     (tmp_path / "skip.csv").write_text("x\n", encoding="utf-8")
     documents, _notes = reading.read_input(str(tmp_path))
     assert [d.paragraphs[0].text for d in documents] == ["First story.", "Second story."]
@@ -64,6 +68,33 @@ def test_binary_bytes_are_refused_with_the_line():
     with pytest.raises(InputError) as caught:
         reading.decode(b"fine\nbad \x81\x00 bytes", "in.txt")
     assert str(caught.value).startswith("in.txt:2: is not UTF-8 (byte 0x81)")
+
+
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        (b"\xff\xfe\x00bad", "f.txt: decoded as UTF-16 (with BOM), but does not read as Latin-script text"),
+        (codecs.BOM_UTF16_LE + ("\u6f22\u5b57\u30c6\u30b9\u30c8 " * 40).encode("utf-16-le"),
+         "f.txt: decoded as UTF-16 (with BOM), but does not read as Latin-script text (200 of 200 letters"),
+        (("News " * 30 + "\ue000" * 10).encode("utf-8"), "f.txt: holds 10 control or unreadable character(s)"),
+        (b"Short note.\n", "f.txt: holds only 2 word(s): too short to be an article"),
+        (b'{"text": "A short record."}\n', "f.txt: holds only 3 word(s)"),
+    ],
+)
+def test_text_that_is_not_plausible_prose_is_refused(tmp_path, data, expected):
+    path = tmp_path / "f.txt"
+    path.write_bytes(data)
+    with pytest.raises(InputError) as caught:
+        reading.read_input(str(path))
+    message = str(caught.value)
+    assert message.startswith(str(tmp_path)) and expected in message and "\n" not in message
+
+
+def test_accented_latin_text_in_utf16_is_prose(tmp_path):
+    path = tmp_path / "f.txt"
+    path.write_bytes(codecs.BOM_UTF16_LE + (LONG.replace("City", "Cit\u00e9") + "\n").encode("utf-16-le"))
+    documents, notes = reading.read_input(str(path))
+    assert "Cit\u00e9" in documents[0].paragraphs[0].text and "UTF-16" in notes[0]
 
 
 # Dates ----------------------------------------------------------------------
