@@ -125,6 +125,10 @@ CHECK_MODIFIED_METHOD = "md5"
 CONTENT_CACHING_LAYER = "reader"
 DELETE_OUTPUT_DIRECTORY = False
 
+# Titles, tags and summaries are text: escape them everywhere, so markup in
+# front matter is shown, never run. Rendered bodies are marked |safe in the theme.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
+
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "pelican.plugins.yaml_metadata",

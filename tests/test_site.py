@@ -6,6 +6,7 @@ articles' front matter, not written down by hand.
 """
 
 import collections
+import datetime
 import html.parser
 import posixpath
 import xml.etree.ElementTree as ET
@@ -17,7 +18,7 @@ from pelican.utils import slugify
 from archivist import frontmatter
 from archivist.settings import load_settings
 
-from .conftest import ROOT, build_site
+from .conftest import ROOT, build_site, copy_content
 
 FIXTURE_ARCHIVE = ROOT / "tests" / "fixtures" / "archive"
 SETTINGS = load_settings(str(ROOT / "pelicanconf.py"))
@@ -208,3 +209,26 @@ def test_publish_build_uses_the_subpath_everywhere(tmp_path):
     sitemap = (output / "sitemap.xml").read_text(encoding="utf-8")
     assert f"<loc>{siteurl}/{articles[0]['url']}</loc>" in sitemap
     assert f"Sitemap: {siteurl}/sitemap.xml" in (output / "robots.txt").read_text(encoding="utf-8")
+
+
+def test_markup_in_front_matter_is_shown_as_text(tmp_path):
+    """Titles, tags and summaries are text: a payload in them is escaped on every page."""
+    content = copy_content(tmp_path, FIXTURE_ARCHIVE)
+    payload = '<img src=x onerror="document.title=1">'
+    meta = {
+        "title": f"Council Minutes {payload}",
+        "date": datetime.date(2025, 3, 1),
+        "category": "Politics",
+        "tags": [f"Minutes {payload}", "Harbour Council", "Transport"],
+        "summary": f"The council published its minutes. {payload}",
+        "source": "Valley Gazette",
+        "slug": "council-minutes",
+    }
+    path = content / "articles" / "2025" / "2025-03-01-council-minutes.md"
+    path.write_text(frontmatter.render(meta, "The council published its minutes on Saturday."), encoding="utf-8")
+    output = tmp_path / "output"
+    build_site(output, content=content)
+    for page in ["2025/03/council-minutes.html", "index.html", "topics/politics/index.html", "2025/03/index.html"]:
+        text = (output / page).read_text(encoding="utf-8")
+        assert "<img src=x" not in text, page
+        assert "&lt;img src=x" in text, page
