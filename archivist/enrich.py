@@ -18,6 +18,9 @@ word at 90 characters at most and put in Title Case.
 Summary: the lead paragraph's sentences, as many as fit in 300 characters
 (a first sentence longer than that is cut at its last comma or word that
 fits, and ends with an ellipsis).
+
+Tags: at least three (``tags.top_up``), even when the input gives fewer or
+the text is short: then names and key phrases, then the topic and the source complete them.
 """
 
 import dataclasses
@@ -91,6 +94,9 @@ def enrich(paragraphs, context, given=None):
         "summary": given.get("summary") or make_summary(texts[0] if texts else ""),
         "source": given.get("source") or context.source,
     }
+    if len(meta["tags"]) < tags.MIN_TAGS:
+        meta["tags"] = tags.top_up(meta["tags"], texts, context.existing_tags, (context.source,),
+                                   (meta["category"], meta["source"]))
     if given.get("source_url"):
         meta["source_url"] = given["source_url"]
     return meta

@@ -9,6 +9,11 @@
 - An existing file is never overwritten: a taken slug gets -2, -3, ...; each
   file is written to a temporary file in the target folder, then linked to
   its final name (which fails if the name exists) and the temporary removed.
+- Every new article passes the checks of the build (``archivist.validate``,
+  the same as ``archivist check``) against the archive and the other new
+  articles before anything is written: ``problems`` lists each error as
+  ``INPUT:FIRST-LAST: message``, and the command writes nothing when there
+  is one.
 - Nothing is half-written: all files are staged first; if any step fails, the
   files this run created are removed and the error is raised.
 """
@@ -20,7 +25,7 @@ import os
 import re
 import tempfile
 
-from . import enrich, frontmatter, reading, slugs, splitting
+from . import enrich, frontmatter, reading, slugs, splitting, validate
 from .errors import ArchivistError, FrontMatterError, InputError
 
 
@@ -129,6 +134,41 @@ def plan(inputs, settings, out_dir, reference_date=None, source="", category=Non
         if advance:
             advance()
     return proposed, notes
+
+
+def problems(proposed, settings, out_dir, today=None):
+    """Errors ``archivist check`` would report on the new articles: one line each, naming the input.
+
+    The new articles are checked as the files they would become, against the
+    archive they go into (the build's article folders when ``out_dir`` is
+    inside them, else the Markdown files under ``out_dir``) and each other.
+    """
+    opts = validate.options(settings)
+    content = os.path.abspath(settings["PATH"])
+    if os.path.abspath(out_dir).startswith(content + os.sep) or os.path.abspath(out_dir) == content:
+        archive = validate.archive_files(settings)
+    else:
+        archive = [f for f in validate.walk_files(out_dir) if f.endswith(".md")] if os.path.isdir(out_dir) else []
+    existing = []
+    for path in archive:
+        with open(path, "rb") as handle:
+            existing.append(validate.read(validate.display_path(path), handle.read(), opts))
+    new = [item for item in proposed if item.target]
+    planned = [
+        validate.read(validate.display_path(item.target), frontmatter.render(item.meta, item.body).encode("utf-8"), opts)
+        for item in new
+    ]
+    index = validate.ArchiveIndex(existing + planned, settings)
+    found = []
+    for item, parsed in zip(new, planned):
+        for finding in validate.check_article(parsed, index, settings, today=today):
+            if finding.severity == validate.ERROR:
+                message = finding.message
+                if message.startswith("missing 'source'"):
+                    message = "missing 'source': pass --source NAME (or give 'source' in each JSON line)"
+                found.append(f"{item.path}:{item.lines[0]}-{item.lines[1]}: {message} "
+                             f"(the article would be {finding.path})")
+    return found
 
 
 def write(proposed):

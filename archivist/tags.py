@@ -9,6 +9,11 @@ paragraph; the source itself ("Global Times") and bare calendar words are left
 out. Tags are normalised (spaces collapsed, a possessive "'s" dropped, key
 phrases in Title Case) and an existing tag of the archive with the same slug
 or the same singular form replaces the new spelling.
+
+``top_up`` makes sure an article has at least ``MIN_TAGS`` tags (what the
+archive's checks expect): given tags that are too few are completed with
+the article's own names and key phrases, then its topic and its source,
+then its most frequent words.
 """
 
 import re
@@ -138,3 +143,19 @@ def choose(paragraphs, existing=(), exclude=()):
                 chosen.append(tag)
     chosen = reuse_spelling(chosen, existing)
     return chosen[:MAX_TAGS]
+
+
+def top_up(chosen, paragraphs, existing=(), exclude=(), extra=()):
+    """``chosen`` completed to MIN_TAGS tags: names and phrases, ``extra`` (topic, source), then words."""
+    out = [normalise(t) for t in chosen if isinstance(t, str) and normalise(t)]
+    if len(out) >= MIN_TAGS:
+        return list(chosen)
+    seen = {slugify(t) for t in out}
+    ranked = reuse_spelling([tag for tag, _score in candidates(paragraphs, exclude)], existing)
+    for tag in ranked + [e for e in extra if e] + choose(paragraphs, existing, exclude):
+        if len(out) >= MIN_TAGS:
+            break
+        if slugify(tag) and slugify(tag) not in seen and not any(tag in t.split() for t in out):
+            out.append(tag)
+            seen.add(slugify(tag))
+    return out

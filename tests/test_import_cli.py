@@ -29,7 +29,9 @@ STORIES = (
 
 
 def run_import(*args, out):
-    return main(["import", *map(str, args), "--settings", SETTINGS, "--out", str(out), "--date", "2025-03-16"])
+    # A later --source in ``args`` wins over this one.
+    return main(["import", "--source", "Test Wire", *map(str, args), "--settings", SETTINGS, "--out", str(out),
+                 "--date", "2025-03-16"])
 
 
 def written(folder):
@@ -91,7 +93,7 @@ def test_a_failed_write_leaves_nothing_behind(tmp_path, capsys):
     source.write_text(STORIES, encoding="utf-8")
     out = tmp_path / "articles"
     assert main(["import", str(source), "--settings", SETTINGS, "--out", str(out), "--date", "2025-03-16",
-                 "--dry-run", "--json"]) == 0
+                 "--source", "Test Wire", "--dry-run", "--json"]) == 0
     second = json.loads(capsys.readouterr().out)["articles"][1]
     # Something else takes the second file's name between planning and writing.
     blocker = out / second["date"][:4] / f"{second['date']}-{second['slug']}.md"
@@ -203,7 +205,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path):
     lines = [json.dumps({"text": f"Story number {n} about the harbour council and its ferry plans."}) for n in range(25)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     command = [sys.executable, "-m", "archivist.cli", "import", str(path), "--settings", SETTINGS,
-               "--date", "2025-03-16", "--out", str(tmp_path / "a"), "--dry-run"]
+               "--source", "Test Wire", "--date", "2025-03-16", "--out", str(tmp_path / "a"), "--dry-run"]
     piped = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     assert piped.returncode == 0 and piped.stderr == ""
     leader, follower = pty.openpty()

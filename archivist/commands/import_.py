@@ -52,8 +52,16 @@ def run(args):
         )
     for note in notes:
         print(f"archivist: note: {note}", file=sys.stderr)
+    found = importer.problems(proposed, settings, out_dir)
     if args.dry_run:
         print(as_json(proposed) if args.json else as_table(proposed))
+    for problem in found:
+        print(f"archivist: error: {problem}", file=sys.stderr)
+    if found:
+        print(f"archivist: {len(found)} problem(s): nothing was imported; fix the input and run again",
+              file=sys.stderr)
+        return 1
+    if args.dry_run:
         return 0
     written = importer.write(proposed)
     for item in proposed:
