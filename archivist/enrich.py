@@ -169,6 +169,8 @@ def _base_form(word):
         return word[:-1]
     if len(stem_part) > 2 and stem_part[-1] == stem_part[-2] and stem_part[-1] not in "lsz":
         return stem_part[:-1]
+    if re.search(r"[^aeiou][aou]r$", stem_part):  # scored, declared, secured -> score, declare, secure
+        return stem_part + "e"
     return stem_part
 
 

@@ -150,6 +150,15 @@ def test_title_keeps_a_plural_subject_plural():
     assert enrich.make_title(lead) == "Health Officials in Harbour City Report Two New Measles Cases at a Primary School"
 
 
+@pytest.mark.parametrize("verb, headline", [
+    ("scored", "Scores"), ("declared", "Declares"), ("secured", "Secures"), ("cleared", "Clears"),
+    ("offered", "Offers"), ("barred", "Bars"), ("ignored", "Ignores"),
+])
+def test_title_present_tense_of_r_verbs(verb, headline):
+    title = enrich.make_title(f"Valley Rovers {verb} a new deal for the cup final.")
+    assert title.split()[2] == headline
+
+
 def test_summary_cuts_at_a_sentence_boundary():
     lead = "First sentence here. " + "Second sentence is rather long " * 12 + "end."
     assert enrich.make_summary(lead) == "First sentence here."
