@@ -8,7 +8,7 @@ with the repository's settings, then measured:
 - build: the whole site build, and the search plugin's share of it (its own
   log line), cold (no cache) and again with the analysis cache warm;
 - index: bytes of the generated search files, raw and gzip (term shards,
-  document shards, manifest), the number of files and the largest shard;
+  document shards, passage shards, manifest), the number of files and the largest shard;
 - browser: for a fixed set of queries, each in a fresh headless Chromium
   context (a first search: nothing cached), the index bytes the search page
   loaded (raw and gzip, lunr.js counted apart), the time to load them and the
@@ -28,7 +28,6 @@ import json
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -74,7 +73,7 @@ def gz(data):
 
 def index_sizes(search_dir):
     sizes = {}
-    for label, pattern in (("terms", "t/*.js"), ("docs", "d/*.js"), ("manifest", "manifest.js"), ("lunr", "lunr.js")):
+    for label, pattern in (("terms", "t/*.js"), ("docs", "d/*.js"), ("passages", "x/*.js"), ("manifest", "manifest.js"), ("lunr", "lunr.js")):
         files = sorted(search_dir.glob(pattern))
         blobs = [path.read_bytes() for path in files]
         sizes[label] = {
@@ -101,7 +100,7 @@ def first_searches(browser, base_url, output):
         names = page.evaluate(
             "Array.from(document.scripts, s => s.src).filter(n => n.includes('/search/'))"
         )
-        index_raw = index_gzip = lunr_gzip = 0
+        index_raw = index_gzip = lunr_gzip = passage_gzip = 0
         for name in names:
             relative = unquote(urlparse(name).path).split("/search/", 1)[1]
             data = (output / "search" / relative).read_bytes()
@@ -110,6 +109,8 @@ def first_searches(browser, base_url, output):
             else:
                 index_raw += len(data)
                 index_gzip += gz(data)
+                if relative.startswith("x/"):
+                    passage_gzip += gz(data)
         root = page.locator("#search")
         rows.append({
             "query": query,
@@ -117,6 +118,7 @@ def first_searches(browser, base_url, output):
             "index_raw": index_raw,
             "index_gzip": index_gzip,
             "lunr_gzip": lunr_gzip,
+            "passage_gzip": passage_gzip,
             "load_ms": float(root.get_attribute("data-load-ms")),
             "search_ms": float(root.get_attribute("data-search-ms")),
         })
@@ -140,6 +142,7 @@ def summarize(rows):
         "search_ms_p50": percentile([r["search_ms"] for r in rows], 0.5),
         "search_ms_p95": percentile([r["search_ms"] for r in rows], 0.95),
         "lunr_gzip": max(r["lunr_gzip"] for r in rows),
+        "passages_gzip_max": max(r["passage_gzip"] for r in rows),
         "load_average": os.getloadavg()[0],
     }
 
@@ -179,6 +182,8 @@ def table(results):
             f"index: {index['terms']['files']:,} term shards {_kb(index['terms']['raw'])} raw / "
             f"{_kb(index['terms']['gzip'])} gzip (largest {_kb(index['terms']['largest_raw'])}); "
             f"{index['docs']['files']:,} doc shards {_kb(index['docs']['raw'])} / {_kb(index['docs']['gzip'])}; "
+            f"{index['passages']['files']:,} passage shards {_kb(index['passages']['raw'])} / "
+            f"{_kb(index['passages']['gzip'])}; "
             f"manifest {_kb(index['manifest']['raw'])} / {_kb(index['manifest']['gzip'])}; "
             f"lunr.js {_kb(index['lunr']['raw'])} / {_kb(index['lunr']['gzip'])}",
             f"{'first search':<14}{'raw p50':>10}{'raw max':>10}{'gzip p50':>10}{'gzip max':>10}"
@@ -189,7 +194,7 @@ def table(results):
                 f"{where:<14}{_kb(s['bytes_raw_p50']):>10}{_kb(s['bytes_raw_max']):>10}"
                 f"{_kb(s['bytes_gzip_p50']):>10}{_kb(s['bytes_gzip_max']):>10}"
                 f"{s['load_ms_p50']:>8.0f}ms{s['load_ms_p95']:>8.0f}ms{s['search_ms_p50']:>10.1f}ms{s['search_ms_p95']:>10.1f}ms"
-                f"  (load average {s['load_average']:.1f})"
+                f"  (passages <= {_kb(s['passages_gzip_max'])} gzip; load average {s['load_average']:.1f})"
             )
     lines.append("Targets at 10,000 articles: first search <= 300 KB gzip (~1 MB raw) of index files, "
                  "results <= 100 ms after they are loaded.")

@@ -8,7 +8,6 @@ another year, whose title, tags, summary and body carry HTML and scripts.
 import re
 import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -27,7 +26,10 @@ PAYLOAD_TAG = "<b onmouseover=window.__xss=3>Payload tag</b>"
 PAYLOAD_SUMMARY = "A zebraquux probe with `<img src=x onerror=window.__xss=4>` and `<script>window.__xss=5</script>` as text."
 PAYLOAD_BODY = (
     "The zebraquux probe article carries `<script>window.__xss=6</script>` and "
-    "`<img src=x onerror=window.__xss=7>` in its body as code, for the search test."
+    "`<img src=x onerror=window.__xss=7>` in its body as code, for the search test.\n\n"
+    # A word found only in the body: its snippet is this passage, not the summary.
+    "Its second paragraph says flumpernickel next to `<script>window.__xss=8</script>` "
+    "and `<img src=x onerror=window.__xss=9>`, which the snippet must show as text."
 )
 
 
@@ -152,19 +154,49 @@ def test_typing_sat_finds_the_satellite_story_and_keeps_the_query_in_the_url(wat
     assert_clean(watched_page)
 
 
-def test_payloads_show_as_literal_text_and_run_nothing(watched_page, payload_url):
+@pytest.mark.parametrize("query, literals", [
+    # The summary holds the word: it is the snippet.
+    ("zebraquux", ["<img src=x onerror=window.__xss=4>", "<script>window.__xss=5</script>"]),
+    # Only the body holds the word: the snippet is a passage of the body.
+    ("flumpernickel", ["<script>window.__xss=8</script>", "<img src=x onerror=window.__xss=9>"]),
+])
+def test_payloads_show_as_literal_text_and_run_nothing(watched_page, payload_url, query, literals):
     dialogs = []
     watched_page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    watched_page.goto(f"{payload_url}search.html?q=zebraquux")
-    wait_for_results(watched_page, "zebraquux")
+    watched_page.goto(f"{payload_url}search.html?q={query}")
+    wait_for_results(watched_page, query)
     assert result_titles(watched_page) == [PAYLOAD_TITLE]
-    snippet = watched_page.locator(".search-result__snippet").first.text_content()
-    assert "<img src=x onerror=window.__xss=4>" in snippet
-    assert "<script>window.__xss=5</script>" in snippet
+    snippet = watched_page.locator(".search-result__snippet").first
+    assert snippet.locator("mark").all_text_contents() == [query]
+    text = snippet.text_content()
+    assert all(literal in text for literal in literals)
     results = watched_page.locator("#search-results")
     assert results.locator("img, script, b").count() == 0
     assert watched_page.evaluate("window.__xss") is None
     assert dialogs == []
+    assert_clean(watched_page)
+
+
+def test_a_word_only_in_the_body_is_marked_in_a_passage_of_the_body(watched_page, base_url):
+    hutchison = next(article for article in seed_articles() if "Hutchison" in article.meta["title"])
+    assert "money" not in hutchison.meta["summary"].lower()
+    watched_page.goto(f"{base_url}search.html?q=money")
+    wait_for_results(watched_page, "money")
+    assert result_titles(watched_page)[0] == hutchison.meta["title"]
+    snippet = watched_page.locator(".search-result__snippet").first
+    assert snippet.locator("mark").all_text_contents() == ["money"]
+    text = snippet.text_content()
+    assert "not only want money" in text
+    assert text.startswith("… ") and len(text) <= 250
+    assert hutchison.meta["summary"] not in text
+    assert_clean(watched_page)
+
+
+def test_a_plural_query_marks_the_singular_word(watched_page, base_url):
+    watched_page.goto(f"{base_url}search.html?q=satellites")
+    wait_for_results(watched_page, "satellites")
+    marks = watched_page.locator(".search-result").first.locator("mark").all_text_contents()
+    assert marks and {mark.lower() for mark in marks} <= {"satellite", "satellites"}
     assert_clean(watched_page)
 
 

@@ -60,6 +60,7 @@ def test_settings_merge_over_defaults_without_mutating():
 @pytest.mark.parametrize("value, message", [
     ({"shard_size": 5}, "unknown keys ['shard_size']"),
     ({"prefix_min": 0}, "SEARCH['prefix_min'] must be a positive integer"),
+    ({"snippet_chars": "1500"}, "SEARCH['snippet_chars'] must be a positive integer"),
     ("big", "SEARCH must be a dict"),
 ])
 def test_bad_settings_say_how_to_fix(value, message):
@@ -161,9 +162,37 @@ def test_files_are_javascript_assignments_and_deterministic():
     assert first["t/0.js"].startswith("ARCHIVE_SEARCH.terms[0]={")
     assert first["d/2.js"].startswith("ARCHIVE_SEARCH.docs[2]=[")
     assert sorted(name for name in first if name.startswith("d/")) == ["d/0.js", "d/1.js", "d/2.js"]
-    manifest = json.loads(first["manifest.js"].removeprefix("window.ARCHIVE_SEARCH={manifest:").removesuffix(",terms:{},docs:{}};\n"))
+    manifest = json.loads(first["manifest.js"].removeprefix("window.ARCHIVE_SEARCH={manifest:").removesuffix(",terms:{},docs:{},passages:{}};\n"))
     assert manifest["ref"] == si.REF and manifest["fields"] == list(si.FIELDS)
     assert manifest["docCount"] == 5 and manifest["topics"] == TOPICS
+    assert manifest["passageShardSize"] == options["passage_shard_size"]
+
+
+def test_passage_shards_hold_each_body_excerpt_in_ref_order():
+    options = si.settings_from({"snippet_chars": 30, "passage_shard_size": 2})
+    files = si.search_files(ARCHIVE, TOPICS, options)
+    assert sorted(name for name in files if name.startswith("x/")) == ["x/0.js", "x/1.js", "x/2.js"]
+    texts = []
+    for number in range(3):
+        text = files[f"x/{number}.js"]
+        assert text.startswith(f"ARCHIVE_SEARCH.passages[{number}]=[")
+        texts += json.loads(text[text.index("=") + 1:].rstrip().rstrip(";"))
+    assert texts == [si.excerpt(item["body"], 30) for item in ARCHIVE]
+    assert all(len(text) <= 30 for text in texts)
+
+
+@pytest.mark.parametrize("chars, expected", [
+    (500, "One two three. Four five six seven! Eight nine ten eleven twelve."),
+    (40, "One two three. Four five six seven!"),
+    (20, "One two three."),
+    (12, "One two"),  # the first sentence end comes too late: cut at a space
+])
+def test_excerpt_cuts_at_a_sentence_end_within_the_cap(chars, expected):
+    assert si.excerpt("One two three. Four five six seven! Eight nine ten eleven twelve.", chars) == expected
+
+
+def test_excerpt_of_a_text_without_spaces_is_cut_at_the_cap():
+    assert si.excerpt("x" * 50, 20) == "x" * 20
 
 
 def test_analysis_cache_is_reused_by_content_hash():
@@ -178,9 +207,10 @@ def test_analysis_cache_is_reused_by_content_hash():
 def test_write_files_copies_lunr_and_clears_old_shards(tmp_path):
     lunr_js = tmp_path / "lunr.js"
     lunr_js.write_text("/* lunr */", encoding="utf-8")
-    stale = tmp_path / "out" / "search" / "t" / "99.js"
-    stale.parent.mkdir(parents=True)
-    stale.write_text("old", encoding="utf-8")
+    for folder in ("t", "x"):
+        stale = tmp_path / "out" / "search" / folder / "99.js"
+        stale.parent.mkdir(parents=True)
+        stale.write_text("old", encoding="utf-8")
     si.write_files(tmp_path / "out", {"manifest.js": "m", "t/0.js": "t0", "d/0.js": "d0"}, lunr_js)
     written = sorted(str(path.relative_to(tmp_path / "out" / "search")) for path in (tmp_path / "out" / "search").rglob("*.js"))
     assert written == ["d/0.js", "lunr.js", "manifest.js", "t/0.js"]

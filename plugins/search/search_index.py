@@ -38,9 +38,20 @@ by a hash of its text, so a rebuild analyzes only new or changed articles.
 A small manifest (term shard boundaries, field names, analyzer data, each
 document's topic and the year ranges for the filters) is always loaded; the
 document store (url, title, date, topic, summary) is cut into *document
-shards* of ``doc_shard_size`` articles loaded for the results shown. Every
-file is a JavaScript file that assigns into ``window.ARCHIVE_SEARCH`` so that
-it can be loaded with ``<script>`` from disk (file://), where fetch is
+shards* of ``doc_shard_size`` articles loaded for the results shown.
+
+Snippets: a result shows its summary when the summary holds a word the query
+matched, else a short passage of the body around the first matched word (the
+browser finds it with the same analyzer as the index). For that the body is
+kept in *passage shards* of ``passage_shard_size`` documents, each body cut
+by :func:`excerpt` to at most ``snippet_chars`` characters at a sentence end;
+a passage shard is loaded only for a shown result whose summary has no
+match, so the bytes of a first search grow by a few kilobytes, not by the
+bodies of the whole archive. A word found only past that cap leaves the
+summary as the snippet, unhighlighted.
+
+Every file is a JavaScript file that assigns into ``window.ARCHIVE_SEARCH``
+so that it can be loaded with ``<script>`` from disk (file://), where fetch is
 forbidden. Files are written with sorted keys and compact separators: the
 same articles always give the same bytes.
 """
@@ -88,13 +99,15 @@ STEM_EXCEPTIONS = sorted(
 DIRECTORY = "search"
 REGISTRY = "ARCHIVE_SEARCH"
 _MANIFEST_HEAD = f"window.{REGISTRY}={{manifest:"
-_MANIFEST_TAIL = ",terms:{},docs:{}};\n"
+_MANIFEST_TAIL = ",terms:{},docs:{},passages:{}};\n"
 
 DEFAULTS = {
     "shard_bytes": 48_000,  # target raw size of one term shard
     "doc_shard_size": 25,  # documents per document-store shard
     "prefix_min": 3,  # shortest word that is also matched as a prefix
     "prefix_max_shards": 8,  # skip prefix matching that would load more
+    "snippet_chars": 1500,  # body text kept per document for snippets (cut at a sentence end)
+    "passage_shard_size": 5,  # documents per passage shard (loaded only when a summary has no match)
     "lunr_js": None,  # path of lunr.js; None: node_modules/lunr/lunr.js of the repository
     "cache_path": None,  # folder of analyzed-article cache; None: <CACHE_PATH>/search
 }
@@ -119,7 +132,8 @@ def settings_from(value):
             f"SEARCH has unknown keys {unknown}; allowed: {sorted(DEFAULTS)}"
         )
     merged = {**DEFAULTS, **value}
-    for key in ("shard_bytes", "doc_shard_size", "prefix_min", "prefix_max_shards"):
+    for key in ("shard_bytes", "doc_shard_size", "prefix_min", "prefix_max_shards",
+                "snippet_chars", "passage_shard_size"):
         if not isinstance(merged[key], int) or merged[key] < 1:
             raise SearchSettingsError(f"SEARCH['{key}'] must be a positive integer, not {merged[key]!r}")
     return merged
@@ -424,6 +438,31 @@ def doc_entries(documents):
     return [{key: doc[key] for key in keys} for doc in documents]
 
 
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s)")
+
+
+def excerpt(body, chars):
+    """The start of ``body`` kept for snippets: at most ``chars`` characters.
+
+    Cut after the last sentence end that fits, or at the last space when
+    that sentence end comes before half of ``chars`` (a long first sentence).
+    """
+    if len(body) <= chars:
+        return body
+    head = body[:chars + 1]
+    cut = max((match.end() for match in _SENTENCE_END.finditer(head)), default=0)
+    if cut < chars // 2:
+        cut = head.rfind(" ")
+        if cut <= 0:
+            cut = chars
+    return body[:cut].rstrip()
+
+
+def passages(documents, chars):
+    """The body excerpt of each document (see :func:`excerpt`), in ref order."""
+    return [excerpt(doc["body"], chars) for doc in documents]
+
+
 def facets(documents, topics):
     """Topic of each document (index into ``topics``) and [year, first ref, last ref] ranges."""
     positions = {topic: number for number, topic in enumerate(topics)}
@@ -453,6 +492,7 @@ def manifest(firsts, documents, topics, options):
         "analysis": {"stopWords": STOP_WORDS, "stemExceptions": STEM_EXCEPTIONS},
         "termShards": firsts,
         "docShardSize": options["doc_shard_size"],
+        "passageShardSize": options["passage_shard_size"],
         "docCount": len(documents),
         "topics": topics,
         "docTopics": doc_topics,
@@ -470,6 +510,10 @@ def js_assign(target, value):
     return f"{REGISTRY}.{target}={dumps(value)};\n"
 
 
+def _chunks(items, size):
+    return [items[start:start + size] for start in range(0, len(items), size)]
+
+
 def search_files(documents, topics, options, analyzed=None):
     """All generated search files: {relative path: text}. ``documents`` must be in ref order."""
     if analyzed is None:
@@ -480,10 +524,11 @@ def search_files(documents, topics, options, analyzed=None):
     files["manifest.js"] = _MANIFEST_HEAD + dumps(manifest(firsts, documents, topics, options)) + _MANIFEST_TAIL
     for number, shard in enumerate(shards):
         files[f"t/{number}.js"] = js_assign(f"terms[{number}]", shard)
-    store = doc_entries(documents)
-    size = options["doc_shard_size"]
-    for number in range(math.ceil(len(store) / size)):
-        files[f"d/{number}.js"] = js_assign(f"docs[{number}]", store[number * size:(number + 1) * size])
+    for number, chunk in enumerate(_chunks(doc_entries(documents), options["doc_shard_size"])):
+        files[f"d/{number}.js"] = js_assign(f"docs[{number}]", chunk)
+    texts = passages(documents, options["snippet_chars"])
+    for number, chunk in enumerate(_chunks(texts, options["passage_shard_size"])):
+        files[f"x/{number}.js"] = js_assign(f"passages[{number}]", chunk)
     return files
 
 
@@ -617,7 +662,7 @@ def write_files(output_path, files, lunr_js):
             "(or set SEARCH['lunr_js'] to the path of lunr.js 2.3.9)"
         )
     root = Path(output_path) / DIRECTORY
-    for folder in ("t", "d"):  # shards of an earlier, larger build must not linger
+    for folder in ("t", "d", "x"):  # shards of an earlier, larger build must not linger
         shutil.rmtree(root / folder, ignore_errors=True)
     for relative, text in sorted(files.items()):
         target = root / relative

@@ -172,8 +172,11 @@
     return { refs: refs, mode: every.length || !scores.size ? "all" : "any" };
   };
 
-  /* Split text into [{text, mark}] pieces, marking the words the query matched. */
-  Engine.prototype.highlight = function (text, plan) {
+  /* Where text holds words the query matched: [{start, end}] in order. A word
+   * matches when its analyzed term is a query term (same analyzer as the
+   * index: "satellites" matches "satellite") or it starts with the prefix of
+   * the word being typed. */
+  Engine.prototype.matches = function (text, plan) {
     var analyzer = this.analyzer;
     var terms = new Set();
     var prefixes = [];
@@ -181,8 +184,7 @@
       if (word.term) terms.add(word.term);
       if (word.prefix) prefixes.push(word.prefix);
     });
-    var pieces = [];
-    var last = 0;
+    var spans = [];
     var source = String(text);
     var re = new RegExp(TOKEN_RE.source, "gu");
     var match;
@@ -192,12 +194,63 @@
         (!analyzer.stop.has(word) && terms.has(analyzer.stem(word))) ||
         prefixes.some(function (prefix) { return word.startsWith(prefix); })
       );
-      if (!hit) continue;
-      if (match.index > last) pieces.push({ text: source.slice(last, match.index), mark: false });
-      pieces.push({ text: match[0], mark: true });
-      last = match.index + match[0].length;
+      if (hit) spans.push({ start: match.index, end: match.index + match[0].length });
     }
+    return spans;
+  };
+
+  /* Split text into [{text, mark}] pieces, marking the words the query matched. */
+  Engine.prototype.highlight = function (text, plan) {
+    var source = String(text);
+    var pieces = [];
+    var last = 0;
+    this.matches(source, plan).forEach(function (span) {
+      if (span.start > last) pieces.push({ text: source.slice(last, span.start), mark: false });
+      pieces.push({ text: source.slice(span.start, span.end), mark: true });
+      last = span.end;
+    });
     if (last < source.length) pieces.push({ text: source.slice(last), mark: false });
+    return pieces;
+  };
+
+  var SENTENCE_BREAK = /^[\s\S]*[.!?\u2026]["'\u201d\u2019)\]]*\s+/;
+
+  /* About `chars` characters of text around the span of a word, cut at
+   * spaces, from the start of its sentence when that is close: {start, end}. */
+  function around(text, span, chars) {
+    var start = Math.max(0, span.start - Math.floor(chars / 3));
+    if (start > 0) {
+      var before = text.slice(start, span.start);
+      var sentence = before.match(SENTENCE_BREAK);
+      if (sentence) {
+        start += sentence[0].length;
+      } else if (!/\s/.test(text[start - 1])) {
+        var space = before.search(/\s/);  // skip the cut word
+        start = space < 0 ? span.start : start + space + 1;
+      }
+    }
+    var end = Math.min(text.length, start + chars);
+    if (end < text.length) {
+      var cut = text.lastIndexOf(" ", end);
+      end = cut >= span.end ? cut : Math.max(end, span.end);
+    }
+    return { start: start, end: end };
+  }
+
+  /* The snippet of a result as [{text, mark}] pieces: the summary when it
+   * holds a matched word (or there is no passage with one), else about
+   * `chars` characters of the passage around its first matched word, with
+   * an ellipsis where the passage was cut. */
+  Engine.prototype.snippet = function (summary, passage, plan, chars) {
+    var source = String(summary || "");
+    if (!passage || this.matches(source, plan).length) return this.highlight(source, plan);
+    var text = String(passage);
+    var spans = this.matches(text, plan);
+    if (!spans.length) return this.highlight(source, plan);
+    var range = around(text, spans[0], chars);
+    var pieces = this.highlight(text.slice(range.start, range.end).trim(), plan);
+    if (range.start > 0) pieces.unshift({ text: "\u2026 ", mark: false });
+    if (range.end < text.length) pieces.push({ text: " \u2026", mark: false });
     return pieces;
   };
 

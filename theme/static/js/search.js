@@ -6,6 +6,7 @@
 
   var PAGE_SIZE = 10;
   var DEBOUNCE_MS = 150;
+  var SNIPPET_CHARS = 200;  // a body passage shown when the summary has no matched word
 
   var root = document.getElementById("search");
   var registry = window.ARCHIVE_SEARCH;
@@ -73,6 +74,34 @@
     return Promise.all(Array.from(numbers).map(function (n) {
       return registry.docs[n] ? null : loadScript("d/" + n + ".js");
     }));
+  }
+
+  function passageShard(ref) {
+    return Math.floor(Number(ref) / manifest.passageShardSize);
+  }
+
+  /* The passage shards of the shown results whose summary has no matched
+   * word (their snippet comes from the body). A passage that fails to load
+   * leaves the summary as the snippet: it does not fail the search. */
+  function loadPassages(refs, plan) {
+    var numbers = new Set();
+    refs.forEach(function (ref) {
+      if (!engine.matches(doc(ref).summary, plan).length) numbers.add(passageShard(ref));
+    });
+    return Promise.all(Array.from(numbers).map(function (n) {
+      return registry.passages[n] ? null : loadScript("x/" + n + ".js").catch(function () { return null; });
+    }));
+  }
+
+  /* Everything the results `refs` show: their documents, then passages. */
+  function loadResults(refs, plan) {
+    return loadDocs(refs).then(function () { return loadPassages(refs, plan); });
+  }
+
+  function passage(ref) {
+    var n = passageShard(ref);
+    var shard = registry.passages[n];
+    return shard ? shard[Number(ref) - n * manifest.passageShardSize] : null;
   }
 
   function index(n) {
@@ -181,7 +210,7 @@
     meta.appendChild(document.createTextNode(" · " + entry.topic));
     var snippet = document.createElement("p");
     snippet.className = "search-result__snippet";
-    engine.highlight(entry.summary, plan).forEach(function (piece) {
+    engine.snippet(entry.summary, passage(ref), plan, SNIPPET_CHARS).forEach(function (piece) {
       if (piece.mark) {
         var mark = document.createElement("mark");
         mark.textContent = piece.text;
@@ -198,7 +227,7 @@
 
   function showMore(mine) {
     var next = current.refs.slice(current.shown, current.shown + PAGE_SIZE);
-    return loadDocs(next).then(function () {
+    return loadResults(next, current.plan).then(function () {
       if (mine !== generation) return;
       var fragment = document.createDocumentFragment();
       next.forEach(function (ref) { fragment.appendChild(renderResult(ref, current.plan)); });
@@ -256,7 +285,7 @@
       showCounts(yearSelect, years);
       current = { refs: refs, shown: 0, plan: plan };
       var filtered = performance.now();
-      return loadDocs(current.refs.slice(0, PAGE_SIZE)).then(function () {
+      return loadResults(current.refs.slice(0, PAGE_SIZE), plan).then(function () {
         var docsLoaded = performance.now();
         return showMore(mine).then(function () {
           if (mine !== generation) return;
