@@ -233,10 +233,14 @@ def test_slash_focuses_the_box_and_arrows_and_enter_open_a_result(watched_page, 
     assert_clean(watched_page)
 
 
-def test_back_and_forward_restore_earlier_searches(watched_page, base_url):
+@pytest.mark.parametrize("typing_first", [False, True], ids=["enter", "results-then-enter"])
+def test_back_and_forward_restore_earlier_searches(watched_page, base_url, typing_first):
     watched_page.goto(f"{base_url}search.html")
     for query in ("ports", "asteroid"):
         watched_page.fill("#search-query", query)
+        if typing_first:
+            # Results as you type arrive before Enter: history must not depend on that race.
+            wait_for_results(watched_page, query)
         watched_page.press("#search-query", "Enter")
         wait_for_results(watched_page, query)
     watched_page.go_back()

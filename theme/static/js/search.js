@@ -39,6 +39,11 @@
   var indexes = new Map();
   var generation = 0;
   var timer = null;
+  // Whether the current history entry holds a search the reader settled on
+  // (loaded, submitted or returned to). Typing after one starts a new entry,
+  // further typing refines that entry, so Back always returns to the last
+  // settled search, whether or not the debounce fired before Enter.
+  var settled = true;
   var current = { refs: [], shown: 0, plan: null };
 
   // -- loading -------------------------------------------------------------
@@ -316,7 +321,8 @@
     clearTimeout(timer);
     timer = setTimeout(function () {
       var state = formState();
-      writeState(state, false);
+      writeState(state, settled);
+      settled = false;
       search(state);
     }, DEBOUNCE_MS);
   });
@@ -350,7 +356,8 @@
     event.preventDefault();
     clearTimeout(timer);
     var state = formState();
-    writeState(state, true);
+    writeState(state, settled);
+    settled = true;
     search(state);
   });
 
@@ -359,6 +366,7 @@
       clearTimeout(timer);
       var state = formState();
       writeState(state, true);
+      settled = true;
       search(state);
     });
   });
@@ -372,6 +380,8 @@
   });
 
   window.addEventListener("popstate", function () {
+    clearTimeout(timer);
+    settled = true;
     var state = readState();
     applyState(state);
     search(state);
