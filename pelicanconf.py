@@ -5,6 +5,10 @@ and the `archivist` command line (importer, checker) all read it.
 `publishconf.py` starts from it and changes only what production needs.
 """
 
+from pathlib import Path as _Path
+
+_REPOSITORY = _Path(__file__).resolve().parent
+
 AUTHOR = "Archivist contributors"
 SITENAME = "Archivist"
 SITESUBTITLE = "A curated, searchable news archive"
@@ -144,7 +148,14 @@ PLUGINS = [
 SITEMAP = {"format": "xml", "exclude": [r"^search\.html$", r"^404\.html$"]}
 # plugins/fast_build: rebuilds render only pages whose inputs changed (manifest
 # in CACHE_PATH) and delete files the previous build wrote and this one did not.
-FAST_BUILD = {"enabled": True, "delete_stale": True}
+# A build whose inputs (content, theme, plugins, settings, packages and the
+# files below, which the plugins read) did not change is skipped altogether.
+FAST_BUILD = {
+    "enabled": True,
+    "delete_stale": True,
+    "skip_unchanged_builds": True,
+    "inputs": [str(_REPOSITORY / "archivist"), str(_REPOSITORY / "node_modules" / "lunr" / "lunr.js")],
+}
 # plugins/search: term-sharded lunr index in output/search/ (see its docstring).
 SEARCH = {"shard_bytes": 48_000, "doc_shard_size": 25}
 # The build refuses what `archivist check` refuses (see archivist/validate.py).

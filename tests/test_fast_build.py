@@ -208,3 +208,81 @@ def test_parallel_reading_still_stops_on_bad_front_matter(archive, tmp_path):
                         FAST_BUILD={"processes": 2, "parallel_min": 1})
     assert result.returncode != 0
     assert "council-budget-approved.md" in result.stdout + result.stderr
+
+
+# --- Up-to-date builds are skipped ----------------------------------------------
+
+
+def test_tree_digest_follows_names_and_bytes_not_times(tmp_path):
+    folder = tmp_path / "content"
+    (folder / "articles").mkdir(parents=True)
+    article = folder / "articles" / "a.md"
+    article.write_text("one")
+    first = incremental.tree_digest(folder)
+    os.utime(article, ns=(1, 1))
+    assert incremental.tree_digest(folder) == first
+    article.write_text("two")
+    assert incremental.tree_digest(folder) != first
+    article.write_text("one")
+    article.rename(folder / "articles" / "b.md")
+    assert incremental.tree_digest(folder) != first
+    (folder / "articles" / "b.md").rename(article)
+    (folder / "output").mkdir()
+    (folder / "output" / "index.html").write_text("built")
+    assert incremental.tree_digest(folder, skip=[folder / "output"]) == first
+    assert incremental.tree_digest(folder) != first
+
+
+def _up_to_date(result):
+    return "is up to date" in result.stdout
+
+
+def test_a_build_with_no_change_is_skipped_and_any_change_builds_again(archive, tmp_path):
+    content, paths = archive
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    assert not _up_to_date(_build(content, output, cache))
+    first = {page: path.stat().st_mtime_ns for page, path in _tree(output).items()}
+    assert _up_to_date(_build(content, output, cache))
+    assert {page: path.stat().st_mtime_ns for page, path in _tree(output).items()} == first
+
+    # Same bytes, new modification time (a git checkout): still nothing to do.
+    os.utime(paths["budget"], ns=(10**18, 10**18))
+    assert _up_to_date(_build(content, output, cache))
+
+    # Different settings are a different build.
+    result = build_site(output, content=content, CACHE_PATH=str(cache), PLUGINS=WITH, DEFAULT_PAGINATION=2)
+    assert not _up_to_date(result)
+    assert not _up_to_date(_build(content, output, cache))
+
+    # Output touched by hand, or a file of it removed: build again and repair it.
+    (output / "theme" / "css" / "base.css").unlink()
+    assert not _up_to_date(_build(content, output, cache))
+    assert (output / "theme" / "css" / "base.css").exists()
+
+    with paths["satellite"].open("a", encoding="utf-8") as handle:
+        handle.write("\nCorrection: the stations are 300 km apart.\n")
+    assert not _up_to_date(_build(content, output, cache))
+    assert "300 km apart" in (output / "2024/03/satellite-link-tested.html").read_text()
+    _assert_same_as_clean_build(content, output, tmp_path, "after-skips")
+
+
+def test_a_build_that_logged_a_warning_is_never_skipped(archive, tmp_path):
+    content, paths = archive
+    text = paths["budget"].read_text(encoding="utf-8")
+    # A link to a file that does not exist: Pelican warns and builds anyway.
+    paths["budget"].write_text(text + "\nSee [the minutes]({filename}/articles/missing.md).\n", encoding="utf-8")
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    first = _build(content, output, cache)
+    assert "missing.md" in first.stdout + first.stderr
+    again = _build(content, output, cache)
+    assert not _up_to_date(again)
+    assert "missing.md" in again.stdout + again.stderr, "the warning must be shown again, not hidden by a skip"
+
+
+def test_deleting_the_output_folder_is_never_skipped(archive, tmp_path):
+    content, _paths = archive
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    _build(content, output, cache)
+    result = build_site(output, content=content, CACHE_PATH=str(cache), PLUGINS=WITH, DELETE_OUTPUT_DIRECTORY=True)
+    assert not _up_to_date(result)
+    assert (output / "index.html").exists()

@@ -16,11 +16,17 @@ metadata and what plugins attached to it, plus the same of the articles it
 points to (related, previous, next); a list is its items in order. Files the
 last build wrote that this build did not are deleted, so nothing stale
 remains after an article, tag or topic is removed.
+
+Before any of that, a whole build is skipped when nothing it reads changed
+since the last successful build (see "Up-to-date builds" below): the bytes of
+the content folder, theme, plugins and ``inputs``, the settings, the
+installed packages, and every file of the output folder as that build left it.
 """
 
 import collections
 import datetime
 import hashlib
+import importlib.metadata
 import logging
 import os
 import pickle
@@ -32,6 +38,7 @@ import jinja2
 from jinja2.runtime import Context
 from pelican import __version__ as pelican_version
 from pelican.contents import Content
+from pelican.log import console
 from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
@@ -51,6 +58,12 @@ DEFAULTS = {
     "processes": 0,
     # Fewer uncached articles than this are read in the build process.
     "parallel_min": 64,
+    # Skip the whole build when no input changed and the output is as the
+    # last successful build left it (never with DELETE_OUTPUT_DIRECTORY).
+    "skip_unchanged_builds": True,
+    # Other files or folders the build reads (code the plugins import, files
+    # they copy): a change to them means "build again".
+    "inputs": [],
 }
 # Bump when the manifest layout or the digest rules change.
 FORMAT = 3
@@ -258,26 +271,39 @@ def manifest_path(settings, options):
     return os.path.join(settings["CACHE_PATH"], f"{stem}-{_hash(output).hex()[:12]}{ext}")
 
 
-def load_manifest(path):
-    """(fingerprint, {page: Record}) of the last build, or (None, {}) if absent or unreadable."""
+def _load(path, what):
+    """The dict pickled at ``path`` by ``_save``, or None if absent, unreadable or of another FORMAT."""
     try:
         with open(path, "rb") as handle:
             data = pickle.load(handle)
-        if data.get("format") == FORMAT:
-            return data["fingerprint"], {page: Record(*record) for page, record in data["pages"].items()}
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError, TypeError, ValueError) as exc:
-        log.debug("fast_build: no usable manifest at %s (%s)", path, exc)
-    return None, {}
+        if isinstance(data, dict) and data.get("format") == FORMAT:
+            return data
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError) as exc:
+        log.debug("fast_build: no usable %s at %s (%s)", what, path, exc)
+    return None
 
 
-def save_manifest(path, fingerprint, pages):
-    """Write the manifest atomically (a crash never leaves half a file)."""
+def _save(path, data):
+    """Pickle ``data`` (plus FORMAT) atomically: a crash never leaves half a file."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
     temporary = f"{path}.tmp{os.getpid()}"
     with open(temporary, "wb") as handle:
-        pickle.dump({"format": FORMAT, "fingerprint": fingerprint,
-                     "pages": {page: tuple(record) for page, record in sorted(pages.items())}}, handle)
+        pickle.dump({"format": FORMAT, **data}, handle)
     os.replace(temporary, path)
+
+
+def load_manifest(path):
+    """(fingerprint, {page: Record}) of the last build, or (None, {}) if absent or unreadable."""
+    data = _load(path, "manifest")
+    try:
+        return data["fingerprint"], {page: Record(*record) for page, record in data["pages"].items()}
+    except (KeyError, TypeError, AttributeError):
+        return None, {}
+
+
+def save_manifest(path, fingerprint, pages):
+    _save(path, {"fingerprint": fingerprint,
+                 "pages": {page: tuple(record) for page, record in sorted(pages.items())}})
 
 
 def file_matches(path, record):
@@ -302,6 +328,122 @@ def remove_stale(output_path, previous, current):
                 os.rmdir(folder)
                 folder = os.path.dirname(folder)
     return removed
+
+
+# --- Up-to-date builds -------------------------------------------------------
+#
+# A build with no change still costs Pelican's whole cached pass (reading the
+# cache, every generator, every page context). When the inputs are the same
+# bytes as at the last successful build and the output folder is exactly as
+# that build left it, running again could only write the same files: skip it.
+
+
+def tree_digest(root, skip=()):
+    """A digest of the names and bytes of every file under ``root`` (a file or folder).
+
+    Folders in ``skip`` (real paths) are left out: an output or cache folder
+    kept inside the content folder is not an input.
+    """
+    root = os.path.realpath(root)
+    if os.path.isfile(root):
+        with open(root, "rb") as handle:
+            return _hash("file", hashlib.blake2b(handle.read()).digest())
+    found = []
+    skipped = {os.path.realpath(path) for path in skip}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and os.path.join(folder, d) not in skipped)
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            with open(path, "rb") as handle:
+                found.append((os.path.relpath(path, root), hashlib.blake2b(handle.read()).digest()))
+    return _hash("tree", *found)
+
+
+def installed_packages():
+    """(name, version) of every installed distribution, sorted: Pelican, Markdown, plugins..."""
+    return sorted({(dist.metadata["Name"] or "", dist.version) for dist in importlib.metadata.distributions()})
+
+
+def inputs_digest(settings, plugin_modules, options, settings_digest):
+    """Everything a build reads, as one digest: code, packages, settings, theme, content.
+
+    ``settings_digest`` is taken before the build: Pelican's readers add
+    their defaults to the settings while it runs.
+    """
+    plugin_dirs = sorted(
+        {os.path.dirname(module.__file__) for module in plugin_modules if getattr(module, "__file__", None)}
+    )
+    theme_dirs = [settings["THEME"], *settings.get("THEME_TEMPLATES_OVERRIDES", [])]
+    not_content = (settings["OUTPUT_PATH"], settings["CACHE_PATH"])
+    return _hash(
+        FORMAT, sys.version_info[:3], installed_packages(), settings_digest,
+        tree_digest(settings["PATH"], skip=not_content),
+        *(tree_digest(folder) for folder in theme_dirs),
+        *(tree_digest(folder) for folder in plugin_dirs),
+        *(tree_digest(path) if os.path.exists(path) else _hash("missing", path) for path in options["inputs"]),
+    )
+
+
+def output_listing(output_path):
+    """{relative path: (size, mtime_ns)} of every file in the output folder."""
+    listing = {}
+    for folder, dirs, files in os.walk(output_path):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            stat = os.stat(path)
+            listing[os.path.relpath(path, output_path)] = (stat.st_size, stat.st_mtime_ns)
+    return listing
+
+
+def stamp_path(settings):
+    """Where the stamp of the last successful build of this output folder is kept."""
+    output = os.path.realpath(settings["OUTPUT_PATH"])
+    return os.path.join(settings["CACHE_PATH"], f"fast_build-stamp-{_hash(output).hex()[:12]}.pickle")
+
+
+def load_stamp(path):
+    """(inputs digest, output listing) of the last successful build, or (None, None)."""
+    data = _load(path, "stamp") or {}
+    return data.get("inputs"), data.get("outputs")
+
+
+def save_stamp(path, inputs, outputs):
+    _save(path, {"inputs": inputs, "outputs": outputs})
+
+
+def skip_unchanged_builds(pelican, options):
+    """Wrap ``pelican.run``: skip the build when it is up to date, stamp it when it succeeds.
+
+    A build is stamped only if it logged no warning or error, so that a
+    problem is reported again on the next run rather than hidden by a skip,
+    and only if its inputs did not change while it ran.
+    """
+    settings = pelican.settings
+    run = pelican.run
+    plugin_modules = list(getattr(pelican, "plugins", []))
+
+    def run_unless_up_to_date():
+        path = stamp_path(settings)
+        settings_digest = Digester(lenient=True).digest(settings)
+        before = inputs_digest(settings, plugin_modules, options, settings_digest)
+        old_inputs, old_outputs = load_stamp(path)
+        if old_inputs == before and old_outputs == output_listing(settings["OUTPUT_PATH"]):
+            # Printed like Pelican's own "Done: ..." line, which a skipped run never reaches.
+            console.print(f"Done: nothing changed since the last build, {settings['OUTPUT_PATH']} is up to date.")
+            return
+        if os.path.exists(path):
+            os.remove(path)
+        noticed = _Noticed()
+        logging.getLogger().addHandler(noticed)
+        try:
+            run()
+        finally:
+            logging.getLogger().removeHandler(noticed)
+        if not noticed.seen and inputs_digest(settings, plugin_modules, options, settings_digest) == before:
+            save_stamp(path, before, output_listing(settings["OUTPUT_PATH"]))
+
+    pelican.run = run_unless_up_to_date
 
 
 # --- Parallel reading ----------------------------------------------------------
@@ -514,6 +656,8 @@ def start(pelican):
     options = merge_settings(pelican.settings.get("FAST_BUILD"))
     _pelican = pelican if options["enabled"] else None
     _build = None
+    if options["enabled"] and options["skip_unchanged_builds"] and not pelican.settings.get("DELETE_OUTPUT_DIRECTORY"):
+        skip_unchanged_builds(pelican, options)
 
 
 def _current():
