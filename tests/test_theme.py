@@ -173,6 +173,27 @@ def test_robots_txt_names_the_sitemap_only_at_an_absolute_address():
     )
 
 
+def test_urls_are_frozen_to_what_pelican_computes_and_explicit_urls_are_kept():
+    import types
+
+    import archive_site
+    from pelican.contents import Article, Page
+    from pelican.settings import DEFAULT_CONFIG
+
+    from archivist.settings import load_settings
+
+    settings = {**DEFAULT_CONFIG, **load_settings(str(ROOT / "pelicanconf.py"))}
+    metadata = {"title": "A Story", "slug": "a-story", "date": day("2024-05-01")}
+    article = Article("<p>Text</p>", metadata=dict(metadata), settings=settings)
+    explicit = Page("<p>About</p>", metadata={"title": "About", "url": "about/"}, settings=settings)
+    expected = article.url
+    archive_site.freeze_urls([types.SimpleNamespace(articles=[article], pages=[explicit])])
+    assert article.override_url == expected == "2024/05/a-story.html"
+    assert explicit.url == "about/"
+    article.slug = "renamed"  # nothing may rename an article after the generators are done
+    assert article.url == expected
+
+
 def test_topic_summaries_follow_the_taxonomy_and_skip_empty_topics():
     topics = {"World": "Abroad.", "Politics": "At home.", "Science": "Research."}
     counts = {"Science": 2, "World": 1, "Politics": 0, "Misc": 1}

@@ -73,6 +73,27 @@ def enrich_articles(generator):
     _set_sitemap_clock(core.newest_date(plain))
 
 
+_CONTENT_GROUPS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
+                   "drafts_translations", "pages", "hidden_pages", "draft_pages", "draft_translations")
+
+
+def freeze_urls(generators):
+    """all_generators_finalized: compute each article's and page's URL once.
+
+    Pelican formats ``Content.url`` from the URL setting (dates, source path)
+    on every access, and list pages read it some thirty times per article;
+    nothing changes it once the generators are done. ``override_url`` is the
+    attribute Pelican itself reads first (set from a ``url`` metadata key).
+    ``save_as`` is left alone: overriding it would let a page overwrite
+    another without Pelican's warning.
+    """
+    for generator in generators:
+        for group in _CONTENT_GROUPS:
+            for content in getattr(generator, group, ()) or ():
+                if not hasattr(content, "override_url"):
+                    content.override_url = content.url
+
+
 def write_robots_txt(pelican):
     """finalized: robots.txt at the root of the output."""
     settings = core.merge_settings(pelican.settings.get("ARCHIVE_SITE"))
@@ -94,5 +115,6 @@ def trim_feed(context, feed):
 
 def register():
     signals.article_generator_finalized.connect(enrich_articles)
+    signals.all_generators_finalized.connect(freeze_urls)
     signals.feed_generated.connect(trim_feed)
     signals.finalized.connect(write_robots_txt)

@@ -137,20 +137,41 @@
     return plan;
   };
 
-  /* Run a plan; index(n) returns the loaded lunr.Index of term shard n.
-   * Returns {refs: [...best first], mode: "all" | "any"}. */
-  Engine.prototype.run = function (plan, index) {
+  /* The results of a plan, gathered shard by shard: add(n, index) runs the
+   * clauses that need term shard n as soon as it is loaded, so that a search
+   * does its work while the other shards are still on their way. Scores are
+   * summed in plan order (clause, then shard) whatever order shards came in. */
+  function Tally(plan, lunr) {
+    this.plan = plan;
+    this.lunr = lunr;
+    this.hits = new Map();  // "clause/shard" -> lunr results
+  }
+
+  Tally.prototype.add = function (n, index) {
     var lunr = this.lunr;
+    var hits = this.hits;
+    this.plan.clauses.forEach(function (clause, number) {
+      var key = number + "/" + n;
+      if (clause.shards.indexOf(n) < 0 || hits.has(key)) return;
+      hits.set(key, index.query(function (q) {
+        q.term(clause.term, {
+          fields: clause.fields, usePipeline: false, boost: 1,
+          wildcard: clause.wildcard ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE
+        });
+      }));
+    });
+  };
+
+  /* {refs: [...best first], mode: "all" | "any"} once every shard was added. */
+  Tally.prototype.result = function () {
+    var plan = this.plan;
+    var hits = this.hits;
     var scores = new Map();
     var matched = new Map();
-    plan.clauses.forEach(function (clause) {
+    plan.clauses.forEach(function (clause, number) {
       clause.shards.forEach(function (n) {
-        var results = index(n).query(function (q) {
-          q.term(clause.term, {
-            fields: clause.fields, usePipeline: false, boost: 1,
-            wildcard: clause.wildcard ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE
-          });
-        });
+        var results = hits.get(number + "/" + n);
+        if (!results) throw new Error("term shard " + n + " was not searched");
         results.forEach(function (result) {
           scores.set(result.ref, (scores.get(result.ref) || 0) + clause.boost * result.score);
           if (clause.word !== null) {
@@ -170,6 +191,17 @@
       return round(scores.get(b)) - round(scores.get(a)) || Number(a) - Number(b);
     });
     return { refs: refs, mode: every.length || !scores.size ? "all" : "any" };
+  };
+
+  Engine.prototype.tally = function (plan) {
+    return new Tally(plan, this.lunr);
+  };
+
+  /* Run a plan at once; index(n) returns the loaded lunr.Index of term shard n. */
+  Engine.prototype.run = function (plan, index) {
+    var tally = this.tally(plan);
+    plan.shards.forEach(function (n) { tally.add(n, index(n)); });
+    return tally.result();
   };
 
   /* Where text holds words the query matched: [{start, end}] in order. A word
