@@ -2,6 +2,7 @@
  *
  * stdin: {"site": "<output dir>", "queries": [...], "texts": [...]}
  * stdout: {"searches": {query: {"refs": [...], "mode": "all"|"any"}},
+ *          "arrivals": {query: the same, shards searched in reverse order},
  *          "analyze": {text: [terms]}, "shards": {query: [numbers]}}
  * Run by tests/test_search_agreement.py, which compares it with lunr.py.
  */
@@ -32,11 +33,16 @@ const index = (n) => {
   return indexes.get(n);
 };
 
-const output = { searches: {}, analyze: {}, shards: {} };
+const output = { searches: {}, arrivals: {}, analyze: {}, shards: {} };
 for (const query of input.queries || []) {
   const plan = engine.plan(query);
   output.searches[query] = engine.run(plan, index);
   output.shards[query] = plan.shards;
+  // As search.html does: shards searched in the order they arrive (here the
+  // reverse of the plan's), each added once however often it arrives.
+  const tally = engine.tally(plan);
+  for (const n of [...plan.shards].reverse().concat(plan.shards)) tally.add(n, index(n));
+  output.arrivals[query] = tally.result();
 }
 for (const text of input.texts || []) {
   output.analyze[text] = engine.analyzer.analyze(text);
