@@ -656,7 +656,11 @@ def start(pelican):
     options = merge_settings(pelican.settings.get("FAST_BUILD"))
     _pelican = pelican if options["enabled"] else None
     _build = None
-    if options["enabled"] and options["skip_unchanged_builds"] and not pelican.settings.get("DELETE_OUTPUT_DIRECTORY"):
+    # Never skipped: a build asked to start from an empty output folder, and
+    # one that dates articles by file times (the digests see bytes only).
+    settings = pelican.settings
+    if (options["enabled"] and options["skip_unchanged_builds"] and not settings.get("DELETE_OUTPUT_DIRECTORY")
+            and settings.get("DEFAULT_DATE") != "fs"):
         skip_unchanged_builds(pelican, options)
 
 
