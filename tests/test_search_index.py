@@ -227,3 +227,10 @@ def test_the_fast_builder_serializes_exactly_what_lunr_py_builds():
     analyzed = [si.analyzed_fields(item) for item in archive]
     expected = si.build_index(analyzed).serialize()
     assert json.dumps(si.serialized_index(analyzed), sort_keys=True) == json.dumps(expected, sort_keys=True)
+
+
+def test_sharded_index_is_the_partition_of_the_whole_index():
+    analyzed = [si.analyzed_fields(item) for item in ARCHIVE]
+    for shard_bytes in (100, 200, 48_000):
+        expected = si.partition(si.build_index(analyzed).serialize(), shard_bytes)
+        assert si.sharded_index(analyzed, shard_bytes) == expected
