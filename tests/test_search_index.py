@@ -211,14 +211,14 @@ def test_write_files_copies_lunr_and_clears_old_shards(tmp_path):
         stale = tmp_path / "out" / "search" / folder / "99.js"
         stale.parent.mkdir(parents=True)
         stale.write_text("old", encoding="utf-8")
-    si.write_files(tmp_path / "out", {"manifest.js": "m", "t/0.js": "t0", "d/0.js": "d0"}, lunr_js)
+    reported = si.write_files(tmp_path / "out", iter([("manifest.js", "m"), ("t/0.js", "t0"), ("d/0.js", "d0")]), lunr_js)
     written = sorted(str(path.relative_to(tmp_path / "out" / "search")) for path in (tmp_path / "out" / "search").rglob("*.js"))
-    assert written == ["d/0.js", "lunr.js", "manifest.js", "t/0.js"]
+    assert written == ["d/0.js", "lunr.js", "manifest.js", "t/0.js"] == sorted(reported)
 
 
 def test_missing_lunr_js_says_how_to_get_it(tmp_path):
     with pytest.raises(si.SearchSettingsError, match=r"lunr.js not found; run `npm ci`"):
-        si.write_files(tmp_path, {}, tmp_path / "node_modules" / "lunr" / "lunr.js")
+        si.write_files(tmp_path, [], tmp_path / "node_modules" / "lunr" / "lunr.js")
 
 
 def test_the_fast_builder_serializes_exactly_what_lunr_py_builds():
@@ -233,4 +233,5 @@ def test_sharded_index_is_the_partition_of_the_whole_index():
     analyzed = [si.analyzed_fields(item) for item in ARCHIVE]
     for shard_bytes in (100, 200, 48_000):
         expected = si.partition(si.build_index(analyzed).serialize(), shard_bytes)
-        assert si.sharded_index(analyzed, shard_bytes) == expected
+        firsts, shards = si.sharded_index(analyzed, shard_bytes)
+        assert (firsts, list(shards)) == expected

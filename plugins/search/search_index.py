@@ -61,6 +61,7 @@ import html.parser
 import json
 import logging
 import math
+import os
 import re
 import shutil
 import sys
@@ -380,8 +381,9 @@ def serialized_index(analyzed):
 def sharded_index(analyzed, shard_bytes):
     """``partition(serialized_index(analyzed), shard_bytes)``, without the whole index in memory.
 
-    The field vectors go straight into their shards as they are made, so
-    peak memory is the builder plus the shards, not twice the index.
+    Returns (firsts, shards) with shards an iterator: the field vectors go
+    straight into their shards as they are made, and each shard becomes a
+    serialized index only when it is asked for.
     """
     builder = _term_list_builder(analyzed)
     head = {"version": LUNR_VERSION, "fields": list(builder._fields), "pipeline": builder.search_pipeline.serialize()}
@@ -411,11 +413,12 @@ def partition(serialized, shard_bytes):
     string order, and each shard as a serialized lunr index of its own.
     """
     head = {key: serialized[key] for key in ("version", "fields", "pipeline")}
-    return _shards(head, serialized["invertedIndex"], serialized["fieldVectors"], shard_bytes)
+    firsts, shards = _shards(head, serialized["invertedIndex"], serialized["fieldVectors"], shard_bytes)
+    return firsts, list(shards)
 
 
 def _shards(head, postings, field_vectors, shard_bytes):
-    """(firsts, shards) from (term, posting) pairs and (field ref, elements) vectors."""
+    """(firsts, iterator of shards) from (term, posting) pairs and (field ref, elements) vectors."""
     postings = sorted(postings, key=lambda pair: js_order(pair[0]))
     groups, current, size = [], [], 0
     for term, posting in postings:
@@ -441,18 +444,18 @@ def _shards(head, postings, field_vectors, shard_bytes):
                 entry = bucket[field_ref] = []
             entry += (term_index, score)
 
-    firsts, shards = [], []
-    for number, group in enumerate(groups):
-        firsts.append(group[0][0])
-        shards.append({
-            "version": head["version"],
-            "fields": head["fields"],
-            "fieldVectors": sorted([ref, elements] for ref, elements in vectors[number].items()),
-            "invertedIndex": sorted([term, posting] for term, posting in group),
-            "pipeline": head["pipeline"],
-        })
-        vectors[number] = None
-    return firsts, shards
+    def shards():
+        for number, group in enumerate(groups):
+            packed, vectors[number] = vectors[number], None
+            yield {
+                "version": head["version"],
+                "fields": head["fields"],
+                "fieldVectors": sorted([ref, elements] for ref, elements in packed.items()),
+                "invertedIndex": sorted([term, posting] for term, posting in group),
+                "pipeline": head["pipeline"],
+            }
+
+    return [group[0][0] for group in groups], shards()
 
 
 def shard_for(term, firsts):
@@ -555,20 +558,23 @@ def _chunks(items, size):
 
 def search_files(documents, topics, options, analyzed=None):
     """All generated search files: {relative path: text}. ``documents`` must be in ref order."""
+    return dict(iter_search_files(documents, topics, options, analyzed))
+
+
+def iter_search_files(documents, topics, options, analyzed=None):
+    """(relative path, text) of each search file, made one at a time (the build writes each
+    as it comes, so that a large archive's index is never all in memory as text)."""
     if analyzed is None:
         analyzed = [analyzed_fields(doc) for doc in documents]
     firsts, shards = sharded_index(analyzed, options["shard_bytes"])
-    files = {}
-    files["manifest.js"] = _MANIFEST_HEAD + dumps(manifest(firsts, documents, topics, options)) + _MANIFEST_TAIL
+    yield "manifest.js", _MANIFEST_HEAD + dumps(manifest(firsts, documents, topics, options)) + _MANIFEST_TAIL
     for number, shard in enumerate(shards):
-        files[f"t/{number}.js"] = js_assign(f"terms[{number}]", shard)
-        shards[number] = None  # the text replaces the shard: do not hold both
+        yield f"t/{number}.js", js_assign(f"terms[{number}]", shard)
     for number, chunk in enumerate(_chunks(doc_entries(documents), options["doc_shard_size"])):
-        files[f"d/{number}.js"] = js_assign(f"docs[{number}]", chunk)
+        yield f"d/{number}.js", js_assign(f"docs[{number}]", chunk)
     texts = passages(documents, options["snippet_chars"])
     for number, chunk in enumerate(_chunks(texts, options["passage_shard_size"])):
-        files[f"x/{number}.js"] = js_assign(f"passages[{number}]", chunk)
-    return files
+        yield f"x/{number}.js", js_assign(f"passages[{number}]", chunk)
 
 
 # -- the analysis cache ------------------------------------------------------------
@@ -579,6 +585,16 @@ def load_cache(path):
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def save_cache(path, cache):
+    """Write the analysis cache atomically, streamed (it holds every article's terms)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{path.name}.tmp{os.getpid()}")
+    with temporary.open("w", encoding="utf-8") as handle:
+        json.dump(cache, handle, sort_keys=True, separators=(",", ":"))
+    os.replace(temporary, path)
 
 
 def analyze_all(documents, cache):
@@ -694,7 +710,8 @@ def lunr_js_path(options):
 
 
 def write_files(output_path, files, lunr_js):
-    """Write the generated files under ``output_path``/search/, with a copy of lunr.js."""
+    """Write ``files``, (relative path, text) pairs, under ``output_path``/search/ with a
+    copy of lunr.js; return the relative paths written."""
     if not lunr_js.is_file():
         raise SearchSettingsError(
             f"{lunr_js}: lunr.js not found; run `npm ci` in the repository "
@@ -703,11 +720,14 @@ def write_files(output_path, files, lunr_js):
     root = Path(output_path) / DIRECTORY
     for folder in ("t", "d", "x"):  # shards of an earlier, larger build must not linger
         shutil.rmtree(root / folder, ignore_errors=True)
-    for relative, text in sorted(files.items()):
+    written = []
+    for relative, text in files:
         target = root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+        written.append(relative)
     (root / "lunr.js").write_bytes(lunr_js.read_bytes())
+    return written + ["lunr.js"]
 
 
 def generate(generators):
@@ -722,12 +742,13 @@ def generate(generators):
     cache_file = Path(options["cache_path"] or Path(settings["CACHE_PATH"]) / "search") / "analysis.json"
     cache = load_cache(cache_file)
     analyzed, fresh = analyze_all(documents, cache)
-    files = search_files(documents, topics, options, analyzed)
-    write_files(settings["OUTPUT_PATH"], files, lunr_js_path(options))
-    cache_file.parent.mkdir(parents=True, exist_ok=True)
-    cache_file.write_text(json.dumps(fresh, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+    reused = len(cache.keys() & fresh.keys())
+    del cache
+    files = iter_search_files(documents, topics, options, analyzed)
+    written = write_files(settings["OUTPUT_PATH"], files, lunr_js_path(options))
+    save_cache(cache_file, fresh)
     logger.info(
         "Search index: %d articles, %d term shards, %d files in %.2f s (%d analyses cached)",
-        len(documents), sum(name.startswith("t/") for name in files), len(files) + 1,
-        time.perf_counter() - started, len(cache.keys() & fresh.keys()),
+        len(documents), sum(name.startswith("t/") for name in written), len(written),
+        time.perf_counter() - started, reused,
     )
