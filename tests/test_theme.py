@@ -521,6 +521,10 @@ def test_styles_and_pagination_work_from_disk_at_root_and_under_a_subpath(theme_
             page.locator(".site-title a").click()
             page.wait_for_load_state()
             assert page.url == base + "index.html"
+            # Let the last page's late requests (the favicon) finish before the
+            # server stops: a request cut by the shutdown is not a broken link.
+            page.wait_for_load_state("networkidle")
+            seen = list(failures)
     finally:
         context.close()
-    assert failures == []
+    assert seen == []
