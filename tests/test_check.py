@@ -322,3 +322,45 @@ def test_any_bytes_give_findings_never_an_exception(data):
     findings = validate.check_article(parsed, index, SETTINGS_DICT, today=datetime.date(2025, 6, 1))
     assert all(f.line >= 1 and f.severity in (validate.ERROR, validate.WARNING) for f in findings)
     assert findings or parsed.readable
+
+
+def _brute_force_near_duplicates(bodies, threshold):
+    grams = {path: validate.shingles(body) for path, body in bodies.items()}
+    found = {}
+    for path, mine in grams.items():
+        if len(mine) < validate.MIN_SHINGLES:
+            continue
+        alike = []
+        for other, theirs in grams.items():
+            if other != path and len(theirs) >= validate.MIN_SHINGLES:
+                jaccard = len(mine & theirs) / len(mine | theirs)
+                if jaccard >= threshold:
+                    alike.append((other, jaccard))
+        found[path] = sorted(alike, key=lambda item: (-item[1], item[0]))
+    return found
+
+
+@hypothesis.settings(max_examples=60, deadline=None)
+@hypothesis.given(
+    base=st.lists(st.sampled_from("ferry harbour storm council budget satellite orbit comet school rail".split()),
+                  min_size=30, max_size=80),
+    edits=st.lists(st.tuples(st.integers(0, 79), st.sampled_from(["tide", "pier", "vote", "moon"])), max_size=12),
+    threshold=st.sampled_from([0.5, 0.8, 0.95]),
+)
+def test_near_duplicates_found_by_prefix_filtering_are_exactly_those_of_brute_force(base, edits, threshold):
+    """Prefix filtering indexes a fifth of the shingles yet must find every pair above the threshold."""
+    bodies = {"a.md": " ".join(base)}
+    words = list(base)
+    for number, (position, word) in enumerate(edits):
+        words[position % len(words)] = word
+        bodies[f"edit{number}.md"] = " ".join(words)
+    bodies["other.md"] = " ".join(reversed(base))
+    settings = {**SETTINGS_DICT, "ARCHIVE_GUARD": {"duplicate_threshold": threshold}}
+    parsed = [validate.read(path, f"---\ntitle: T\n---\n{body}\n".encode(), validate.options(settings))
+              for path, body in bodies.items()]
+    index = validate.ArchiveIndex(parsed, settings)
+    expected = _brute_force_near_duplicates({p.path: p.body for p in parsed}, threshold)
+    for item in parsed:
+        if item.path in expected:
+            found = index.near_duplicates(item.path, validate.shingles(item.body), threshold)
+            assert [(path, round(j, 9)) for path, j in found] == [(path, round(j, 9)) for path, j in expected[item.path]]
