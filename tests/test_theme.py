@@ -474,8 +474,11 @@ def test_narrow_screen_has_no_horizontal_scroll(theme_site, browser):
 @contextlib.contextmanager
 def serve_at_root(directory):
     """Serve ``directory`` at the root of a loopback HTTP server; yield the base URL."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
-    handler.log_message = lambda *args: None
+    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

@@ -291,9 +291,9 @@ def build_index(analyzed):
     return builder.build()
 
 
-# The metadata of every posting: none is kept, and one shared empty dict
-# instead of one per posting saves millions of objects at 10,000 articles.
-# Nothing writes into it.
+# The metadata of every posting, and the posting of a field a term does not
+# occur in: none is kept, and one shared empty dict instead of one each saves
+# millions of objects at 10,000 articles. Nothing writes into it.
 _NO_METADATA = {}
 
 
@@ -312,7 +312,9 @@ class _TermListBuilder(Builder):
         self._documents[doc_ref] = attributes or {}
         self.document_count += 1
         for field_name in self._fields:
-            terms = list(map(str.lower, doc[field_name]))
+            # Interned: str.lower() makes a new string even of a lower-case
+            # term, and millions of copies were most of the index's memory.
+            terms = [sys.intern(term.lower()) for term in doc[field_name]]
             field_ref = f"{field_name}/{doc_ref}"
             frequencies = Counter(terms)  # keeps first-seen order, as lunr.py's loop
             self.field_term_frequencies[field_ref] = frequencies
@@ -320,11 +322,21 @@ class _TermListBuilder(Builder):
             for term in frequencies:
                 posting = self.inverted_index.get(term)
                 if posting is None:
-                    posting = {name: {} for name in self._fields}
-                    posting["_index"] = self.term_index
+                    posting = {"_index": self.term_index}  # fields added as they occur
                     self.term_index += 1
                     self.inverted_index[term] = posting
-                posting[field_name][doc_ref] = _NO_METADATA
+                field_posting = posting.get(field_name)
+                if field_posting is None:
+                    field_posting = posting[field_name] = {}
+                field_posting[doc_ref] = _NO_METADATA
+
+    def complete_postings(self):
+        """Give every posting all fields, as lunr expects: one shared empty dict for the
+        fields a term never occurs in (most terms occur in one or two of six)."""
+        for posting in self.inverted_index.values():
+            for name in self._fields:
+                if name not in posting:
+                    posting[name] = _NO_METADATA
 
     def field_vectors(self):
         """(field ref, [term index, score, ...]) in lunr.py's order, once.
@@ -370,6 +382,7 @@ def _term_list_builder(analyzed):
     builder = _configure(_TermListBuilder())
     for ref, fields in enumerate(analyzed):
         builder.add({REF: str(ref), **fields})
+    builder.complete_postings()
     return builder
 
 
@@ -730,6 +743,13 @@ def write_files(output_path, files, lunr_js):
     return written + ["lunr.js"]
 
 
+def _handed_over(items):
+    """Yield the items of a list, removing each from it: the consumer is their last user."""
+    for position, item in enumerate(items):
+        items[position] = None
+        yield item
+
+
 def generate(generators):
     """Signal receiver (all_generators_finalized): index the articles, write search/."""
     if not generators:
@@ -743,10 +763,12 @@ def generate(generators):
     cache = load_cache(cache_file)
     analyzed, fresh = analyze_all(documents, cache)
     reused = len(cache.keys() & fresh.keys())
-    del cache
-    files = iter_search_files(documents, topics, options, analyzed)
-    written = write_files(settings["OUTPUT_PATH"], files, lunr_js_path(options))
     save_cache(cache_file, fresh)
+    del cache, fresh
+    # The builder keeps its own counts of each article's terms: hand the
+    # analyzed lists over one by one so that both are never whole at once.
+    files = iter_search_files(documents, topics, options, _handed_over(analyzed))
+    written = write_files(settings["OUTPUT_PATH"], files, lunr_js_path(options))
     logger.info(
         "Search index: %d articles, %d term shards, %d files in %.2f s (%d analyses cached)",
         len(documents), sum(name.startswith("t/") for name in written), len(written),
