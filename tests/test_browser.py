@@ -59,5 +59,6 @@ def test_browse_under_a_subpath(site, watched_page):
         watched_page.locator('header a[href$="about.html"]').first.click()
         watched_page.wait_for_load_state()
         assert watched_page.url == base_url + "about.html"
+        watched_page.wait_for_load_state("networkidle")  # nothing in flight when the server stops
     assert watched_page.network_requests == []
     assert watched_page.console_errors == []
