@@ -12,6 +12,30 @@ from .errors import SettingsError
 DEFAULT_SETTINGS_FILE = "pelicanconf.py"
 
 
+def merge_options(setting, value, defaults, error=ValueError):
+    """``defaults`` with the dict setting ``setting`` (e.g. "SEARCH") over them, as a new dict.
+
+    ``None`` gives the defaults. Anything but a dict, or a key ``defaults``
+    does not have, raises ``error`` naming the setting and how to fix it.
+    Each plugin checks the values it reads.
+    """
+    if value is None:
+        value = {}
+    if not isinstance(value, dict):
+        key, default = next(iter(defaults.items()))
+        raise error(
+            f"{setting} must be a dict, not {type(value).__name__}: "
+            f"set e.g. {setting} = {{{key!r}: {default!r}}} in pelicanconf.py"
+        )
+    unknown = sorted(set(value) - set(defaults))
+    if unknown:
+        raise error(
+            f"unknown {setting} key(s) {', '.join(map(repr, unknown))}: "
+            f"use only {', '.join(map(repr, sorted(defaults)))} in pelicanconf.py"
+        )
+    return {**defaults, **value}
+
+
 def load_settings(path=DEFAULT_SETTINGS_FILE):
     """Return Pelican's settings dict for ``path``, with ``PATH`` made absolute.
 

@@ -23,6 +23,7 @@ import unicodedata
 
 from .frontmatter import FIELD_ORDER, parse
 from .errors import FrontMatterError
+from .settings import merge_options
 
 ERROR = "error"
 WARNING = "warning"
@@ -96,14 +97,7 @@ def _escape_property(text):
 
 def options(settings):
     """The validation options: ``ARCHIVE_GUARD`` from the settings over DEFAULTS."""
-    configured = settings.get("ARCHIVE_GUARD") or {}
-    unknown = sorted(set(configured) - set(DEFAULTS))
-    if unknown:
-        raise ValueError(
-            f"unknown ARCHIVE_GUARD option(s) {', '.join(unknown)}: "
-            f"use only {', '.join(sorted(DEFAULTS))}"
-        )
-    return {**DEFAULTS, **configured}
+    return merge_options("ARCHIVE_GUARD", settings.get("ARCHIVE_GUARD"), DEFAULTS)
 
 
 # --- Reading ---------------------------------------------------------------

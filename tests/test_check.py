@@ -302,7 +302,7 @@ def test_future_dates_allow_one_day_for_time_zones():
 
 
 def test_unknown_archive_guard_options_are_refused():
-    with pytest.raises(ValueError, match="unknown ARCHIVE_GUARD option"):
+    with pytest.raises(ValueError, match="unknown ARCHIVE_GUARD key"):
         validate.options({"ARCHIVE_GUARD": {"max_byte": 5}})
 
 

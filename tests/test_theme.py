@@ -59,7 +59,7 @@ def test_merge_settings_keeps_defaults_and_does_not_mutate():
 @pytest.mark.parametrize(
     "bad, words",
     [
-        ({"related": 3}, "unknown key(s) 'related'"),
+        ({"related": 3}, "unknown ARCHIVE_SITE key(s) 'related'"),
         ({"words_per_minute": 0}, "words_per_minute"),
         ({"related_max": -1}, "related_max"),
         ({"related_max": True}, "related_max"),

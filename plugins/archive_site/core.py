@@ -9,6 +9,8 @@ import math
 import re
 from datetime import datetime, timezone
 
+from archivist.settings import merge_options
+
 # The one namespaced setting of the plugin, ARCHIVE_SITE = {...}, is merged
 # over these defaults.
 DEFAULTS = {
@@ -36,20 +38,7 @@ def merge_settings(user):
 
     Raises ValueError naming the bad key or value and how to fix it.
     """
-    if user is None:
-        user = {}
-    if not isinstance(user, dict):
-        raise ValueError(
-            f"ARCHIVE_SITE must be a dict, not {type(user).__name__}: "
-            "set e.g. ARCHIVE_SITE = {'related_max': 5} in pelicanconf.py"
-        )
-    unknown = sorted(set(user) - set(DEFAULTS))
-    if unknown:
-        raise ValueError(
-            f"ARCHIVE_SITE has unknown key(s) {', '.join(map(repr, unknown))}: "
-            f"use only {', '.join(map(repr, DEFAULTS))} in pelicanconf.py"
-        )
-    merged = {**DEFAULTS, **user}
+    merged = merge_options("ARCHIVE_SITE", user, DEFAULTS)
     for key, least in WHOLE_NUMBER_MINIMUMS.items():
         value = merged[key]
         if isinstance(value, bool) or not isinstance(value, int) or value < least:

@@ -43,6 +43,8 @@ from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
 
+from archivist.settings import merge_options
+
 log = logging.getLogger(__name__)
 
 # FAST_BUILD = {...} in pelicanconf.py is merged over these.
@@ -75,18 +77,9 @@ _SIMPLE = (str, int, float, bool, type(None), bytes)
 Record = collections.namedtuple("Record", "template names signature size mtime_ns")
 
 
-def merge_settings(value, path="pelicanconf.py"):
+def merge_settings(value):
     """FAST_BUILD merged over DEFAULTS; ValueError names an unknown key and the fix."""
-    if value is None:
-        return dict(DEFAULTS)
-    if not isinstance(value, dict):
-        raise ValueError(f"{path}: FAST_BUILD must be a dict, e.g. FAST_BUILD = {{'enabled': True}}")
-    unknown = sorted(set(value) - set(DEFAULTS))
-    if unknown:
-        raise ValueError(
-            f"{path}: unknown FAST_BUILD key(s) {', '.join(unknown)}: use only {', '.join(sorted(DEFAULTS))}"
-        )
-    return {**DEFAULTS, **value}
+    return merge_options("FAST_BUILD", value, DEFAULTS)
 
 
 # --- Digests -----------------------------------------------------------------

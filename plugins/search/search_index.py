@@ -78,6 +78,8 @@ from lunr.index import Index
 from lunr.query import Query
 from lunr.stop_word_filter import WORDS as LUNR_STOP_WORDS
 
+from archivist.settings import merge_options
+
 logger = logging.getLogger(__name__)
 
 REF = "id"
@@ -125,15 +127,7 @@ class SearchSettingsError(ValueError):
 
 def settings_from(value):
     """The SEARCH setting merged over DEFAULTS (a new dict); unknown keys are an error."""
-    value = value or {}
-    if not isinstance(value, dict):
-        raise SearchSettingsError(f"SEARCH must be a dict such as {{'shard_bytes': 48000}}, not {value!r}")
-    unknown = sorted(set(value) - set(DEFAULTS))
-    if unknown:
-        raise SearchSettingsError(
-            f"SEARCH has unknown keys {unknown}; allowed: {sorted(DEFAULTS)}"
-        )
-    merged = {**DEFAULTS, **value}
+    merged = merge_options("SEARCH", value, DEFAULTS, error=SearchSettingsError)
     for key in ("shard_bytes", "doc_shard_size", "prefix_min", "prefix_max_shards",
                 "snippet_chars", "passage_shard_size"):
         if not isinstance(merged[key], int) or merged[key] < 1:
