@@ -79,6 +79,8 @@ def test_count_words_reads_text_only():
     # Mao said on Wednesday the 30-day ceasefire wasn't final: nine words.
     assert core.count_words(markup) == 9
     assert core.count_words("") == 0
+    # Inline markup inside a word does not split it; paragraphs do separate words.
+    assert core.count_words("<p>un<em>fair</em></p><p>play</p>") == 2
 
 
 @pytest.mark.parametrize("words, minutes", [(0, 1), (1, 1), (200, 1), (201, 2), (450, 3), (1000, 5)])

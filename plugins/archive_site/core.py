@@ -4,11 +4,11 @@ Nothing here imports Pelican: the plugin's signal receivers (``__init__.py``)
 adapt Pelican objects to these functions and back.
 """
 
-import html.parser
 import math
 import re
 from datetime import datetime, timezone
 
+from archivist.html_text import NOT_TEXT, html_to_text
 from archivist.settings import merge_options
 
 # The one namespaced setting of the plugin, ARCHIVE_SITE = {...}, is merged
@@ -29,6 +29,9 @@ WHOLE_NUMBER_MINIMUMS = {"words_per_minute": 1, "related_max": 0}
 
 # Used for the sitemap's index pages when the archive has no article at all.
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+# Code is not read at reading speed: left out of the word count.
+NOT_READ = NOT_TEXT | {"pre", "code"}
 
 WORD = re.compile(r"\w+(?:['’.-]\w+)*")
 
@@ -52,38 +55,9 @@ def merge_settings(user):
     return merged
 
 
-class _TextExtractor(html.parser.HTMLParser):
-    SKIPPED = {"script", "style", "pre", "code"}
-
-    def __init__(self):
-        super().__init__()
-        self.parts = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.SKIPPED:
-            self._skipping += 1
-
-    def handle_endtag(self, tag):
-        if tag in self.SKIPPED and self._skipping:
-            self._skipping -= 1
-
-    def handle_data(self, data):
-        if not self._skipping:
-            self.parts.append(data)
-
-
-def html_text(markup):
-    """The readable text of an HTML fragment (scripts, styles and code left out)."""
-    parser = _TextExtractor()
-    parser.feed(markup or "")
-    parser.close()
-    return " ".join(parser.parts)
-
-
 def count_words(markup):
     """Words in the text of an HTML fragment; "don't" and "30-day" are one word each."""
-    return len(WORD.findall(html_text(markup)))
+    return len(WORD.findall(html_to_text(markup, skipped=NOT_READ)))
 
 
 def reading_time(words, words_per_minute=DEFAULTS["words_per_minute"]):

@@ -57,7 +57,6 @@ same articles always give the same bytes.
 """
 
 import hashlib
-import html.parser
 import json
 import logging
 import math
@@ -78,6 +77,7 @@ from lunr.index import Index
 from lunr.query import Query
 from lunr.stop_word_filter import WORDS as LUNR_STOP_WORDS
 
+from archivist.html_text import html_to_text
 from archivist.settings import merge_options
 
 logger = logging.getLogger(__name__)
@@ -187,41 +187,6 @@ def plan_query(text, prefix_min=DEFAULTS["prefix_min"]):
             planned.append({"term": term, "prefix": prefix})
     title = " ".join(analyze(text)) or None
     return {"words": planned, "title": title}
-
-
-class _TextExtractor(html.parser.HTMLParser):
-    SKIP = {"script", "style", "template"}
-    BLOCK = {"p", "div", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
-             "blockquote", "pre", "section", "article", "figcaption", "dd", "dt"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.SKIP:
-            self.skipping += 1
-        elif tag in self.BLOCK:
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag):
-        if tag in self.SKIP and self.skipping:
-            self.skipping -= 1
-        elif tag in self.BLOCK:
-            self.parts.append(" ")
-
-    def handle_data(self, data):
-        if not self.skipping:
-            self.parts.append(data)
-
-
-def html_to_text(markup):
-    """The readable text of an HTML fragment, whitespace collapsed; scripts and styles dropped."""
-    parser = _TextExtractor()
-    parser.feed(markup or "")
-    parser.close()
-    return " ".join("".join(parser.parts).split())
 
 
 # -- documents ----------------------------------------------------------------
