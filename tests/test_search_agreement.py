@@ -1,7 +1,8 @@
 """lunr.py and lunr.js agree on the index our plugin builds.
 
 A small archive is built by the real `pelican` with tiny term shards (so that
-queries cross shard boundaries); tests/js/agreement.js then searches it with
+queries cross shard boundaries) and a low threshold for common words (so that
+many whole-word results are stored, not searched); tests/js/agreement.js then searches it with
 lunr.js from node_modules and theme/static/js/search-engine.js under Node,
 and the refs must equal those of lunr.py (Index.load + the reference search
 in plugins/search/search_index.py) for every query of the set.
@@ -35,7 +36,7 @@ TRICKY_TEXTS = [
 ]
 
 
-def build_small_site(tmp):
+def build_small_site(tmp, common_docs=3, parallel=True, check=True):
     content = copy_content(tmp, ROOT / "tests" / "fixtures" / "archive")
     for path in (ROOT / "content" / "articles").rglob("*.md"):
         target = content / "articles" / path.relative_to(ROOT / "content" / "articles")
@@ -47,12 +48,12 @@ def build_small_site(tmp):
     settings.write_text(
         f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
         f"THEME = {str(ROOT / 'theme')!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
-        "SEARCH = {'shard_bytes': 2000, 'doc_shard_size': 3}\n",
+        f"SEARCH = {{'shard_bytes': 2000, 'doc_shard_size': 3, 'common_docs': {common_docs}, 'parallel': {parallel}}}\n",
         encoding="utf-8",
     )
     output = tmp / "output"
-    build_site(output, content, settings=str(settings))
-    return output
+    result = build_site(output, content, settings=str(settings), check=check)
+    return output if check else result
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +61,8 @@ def small_site(tmp_path_factory):
     return build_small_site(tmp_path_factory.mktemp("agreement"))
 
 
-def node_search(site, queries, texts=()):
-    payload = json.dumps({"site": str(site), "queries": list(queries), "texts": list(texts)})
+def node_search(site, queries, texts=(), words=()):
+    payload = json.dumps({"site": str(site), "queries": list(queries), "texts": list(texts), "words": list(words)})
     result = subprocess.run(
         [NODE, str(ROOT / "tests" / "js" / "agreement.js")],
         input=payload, capture_output=True, text=True, cwd=ROOT, timeout=120,
@@ -75,7 +76,7 @@ def query_set(search_dir, manifest):
     terms = set()
     for number in range(len(manifest["termShards"])):
         index = si.read_shard(search_dir, number)
-        terms.update(term for term in index.inverted_index if " " not in term)
+        terms.update(term for term in index.index.inverted_index if " " not in term)
     terms = sorted(terms)
     queries = set(terms)
     queries.update(term[:3] for term in terms)
@@ -89,7 +90,7 @@ def test_every_shard_loads_in_lunr_py_and_the_site_has_many(small_site):
     manifest = si.read_manifest(search_dir)
     assert len(manifest["termShards"]) >= 20
     for number in range(len(manifest["termShards"])):
-        assert si.read_shard(search_dir, number).fields == list(si.FIELDS)
+        assert si.read_shard(search_dir, number).index.fields == list(si.FIELDS)
     assert (search_dir / "lunr.js").read_bytes() == (ROOT / "node_modules" / "lunr" / "lunr.js").read_bytes()
 
 
@@ -121,19 +122,40 @@ def test_lunr_js_and_lunr_py_give_the_same_refs(small_site):
     assert hits > len(queries) * 0.6
 
 
+def test_stored_results_of_common_words_equal_lunr_js_searching_the_whole_index(small_site, tmp_path):
+    # The same archive with no common words: lunr.js scores every word itself.
+    searched = build_small_site(tmp_path, common_docs=10**6)
+    search_dir = small_site / "search"
+    manifest = si.read_manifest(search_dir)
+    stored = set()
+    for number in range(len(manifest["termShards"])):
+        stored.update(si.read_shard(search_dir, number).exact)
+    assert len(stored) > 20
+    # (Whole queries are not compared: the prefix clause of the last word is
+    # normalized per shard, and the two builds cut their shards differently.)
+    words = sorted(stored)
+    from_stored = node_search(small_site, [], words=words)["words"]
+    from_lunr = node_search(searched, [], words=words)["words"]
+    for word in words:
+        assert {ref: si._round(score) for ref, score in from_stored[word].items()} == \
+            {ref: si._round(score) for ref, score in from_lunr[word].items()}, word
+        assert len(from_lunr[word]) >= 3
+
+
 def test_analyzers_agree_on_tricky_text_and_the_vocabulary(small_site):
     search_dir = small_site / "search"
     manifest = si.read_manifest(search_dir)
     vocabulary = set()
     for number in range(len(manifest["termShards"])):
-        vocabulary.update(si.read_shard(search_dir, number).inverted_index)
+        vocabulary.update(si.read_shard(search_dir, number).index.inverted_index)
     texts = TRICKY_TEXTS + sorted(vocabulary)
     from_node = node_search(small_site, [], texts)["analyze"]
     assert {text: si.analyze(text) for text in texts} == from_node
 
 
 def test_the_same_articles_give_byte_identical_search_files(small_site, tmp_path):
-    again = build_small_site(tmp_path)
+    # small_site's index was made in a background process (the default), this one in the build.
+    again = build_small_site(tmp_path, parallel=False)
 
     def files(site):
         root = site / "search"
@@ -142,3 +164,20 @@ def test_the_same_articles_give_byte_identical_search_files(small_site, tmp_path
     first, second = files(small_site), files(again)
     assert len(first) > 20
     assert first == second
+
+
+def test_an_index_that_fails_in_the_background_fails_the_build_and_says_why(tmp_path):
+    blocker = tmp_path / "cache-is-a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    settings_text = f"SEARCH = {{'cache_path': {str(blocker / 'search')!r}}}\n"
+    content = copy_content(tmp_path, ROOT / "tests" / "fixtures" / "archive")
+    settings = tmp_path / "failing.py"
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        f"THEME = {str(ROOT / 'theme')!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n" + settings_text,
+        encoding="utf-8",
+    )
+    result = build_site(tmp_path / "output", content, settings=str(settings), check=False)
+    said = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode != 0
+    assert "cache-is-a-file" in said and "Error" in said, said[-2000:]

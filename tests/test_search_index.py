@@ -31,19 +31,19 @@ ARCHIVE = si.order([
 TOPICS = ["Business", "Politics", "Science", "World"]
 
 
-def built(shard_bytes):
+def built(shard_bytes, common_docs=None):
     options = si.settings_from({"shard_bytes": shard_bytes, "doc_shard_size": 2})
     analyzed = [si.analyzed_fields(item) for item in ARCHIVE]
     serialized = si.build_index(analyzed).serialize()
-    firsts, shards = si.partition(serialized, shard_bytes)
+    firsts, shards = si.partition(serialized, shard_bytes, common_docs)
     manifest = si.manifest(firsts, ARCHIVE, TOPICS, options)
-    indexes = [si.Index.load(json.loads(json.dumps(shard))) for shard in shards]
-    return manifest, indexes
+    loaded = [si.load_shard(json.loads(json.dumps(shard))) for shard in shards]
+    return manifest, loaded
 
 
-def run(query, shard_bytes=200):
-    manifest, indexes = built(shard_bytes)
-    return si.search(query, manifest, indexes.__getitem__)
+def run(query, shard_bytes=200, common_docs=None):
+    manifest, loaded = built(shard_bytes, common_docs)
+    return si.search(query, manifest, loaded.__getitem__)
 
 
 def urls(refs):
@@ -62,6 +62,8 @@ def test_settings_merge_over_defaults_without_mutating():
     ({"shard_size": 5}, "unknown SEARCH key(s) 'shard_size'"),
     ({"prefix_min": 0}, "SEARCH['prefix_min'] must be a positive integer"),
     ({"snippet_chars": "1500"}, "SEARCH['snippet_chars'] must be a positive integer"),
+    ({"common_docs": 0}, "SEARCH['common_docs'] must be a positive integer"),
+    ({"parallel": "yes"}, "SEARCH['parallel'] must be True or False"),
     ("big", "SEARCH must be a dict"),
 ])
 def test_bad_settings_say_how_to_fix(value, message):
@@ -109,10 +111,10 @@ def test_partition_puts_every_term_in_exactly_one_shard_in_js_order():
     firsts, shards = si.partition(serialized, 200)
     assert len(shards) > 5
     assert firsts == sorted(firsts, key=si.js_order)
-    terms = [term for shard in shards for term, _ in shard["invertedIndex"]]
+    terms = [term for shard in shards for term, _ in shard["index"]["invertedIndex"]]
     assert sorted(terms) == sorted(term for term, _ in serialized["invertedIndex"])
     for number, shard in enumerate(shards):
-        for term, _ in shard["invertedIndex"]:
+        for term, _ in shard["index"]["invertedIndex"]:
             assert si.shard_for(term, firsts) == number
 
 
@@ -120,13 +122,49 @@ def test_shard_range_covers_every_term_with_the_prefix():
     analyzed = [si.analyzed_fields(item) for item in ARCHIVE]
     firsts, shards = si.partition(si.build_index(analyzed).serialize(), 100)
     for prefix in ("co", "fer", "s", "zz"):
-        holding = {n for n, shard in enumerate(shards) for term, _ in shard["invertedIndex"] if term.startswith(prefix)}
+        holding = {n for n, shard in enumerate(shards) for term, _ in shard["index"]["invertedIndex"]
+                   if term.startswith(prefix)}
         assert holding <= set(si.shard_range(prefix, firsts)), prefix
 
 
-@pytest.mark.parametrize("query", ["ferry", "comet observatory", "sat", "council harbour", "electric ferries", "walls"])
-def test_sharded_search_equals_the_unsharded_index(query):
-    assert run(query, shard_bytes=150) == run(query, shard_bytes=10**9)
+QUERIES = ["ferry", "comet observatory", "sat", "council harbour", "electric ferries", "walls", "fer", "comets"]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("common_docs", [None, 1, 2])
+def test_sharded_search_equals_the_unsharded_index(query, common_docs):
+    assert run(query, shard_bytes=150, common_docs=common_docs) == run(query, shard_bytes=10**9)
+
+
+def test_common_words_have_stored_results_equal_to_lunr_py_s_own_query():
+    analyzed = [si.analyzed_fields(item) for item in ARCHIVE]
+    whole = si.build_index(analyzed)
+    _, shards = si.partition(whole.serialize(), 200, common_docs=2)
+    stored = {term: results for shard in shards for term, results in shard["exact"].items()}
+    assert {"ferry", "council", "comet", "harbour"} <= stored.keys()
+    assert "electric" not in stored  # in one article only
+    for term, (refs, scores) in stored.items():
+        lunr_results = si._lunr_query(whole, term, si.WORD_FIELDS, si.Query.WILDCARD_NONE)
+        expected = {result["ref"]: si._round(result["score"]) for result in lunr_results}
+        assert {str(ref): si._round(score) for ref, score in zip(refs, scores)} == expected, term
+        assert len(refs) >= 2 and refs == sorted(refs)
+
+
+def test_common_words_leave_their_body_postings_and_vectors_out_of_the_lunr_index():
+    analyzed = [si.analyzed_fields(item) for item in ARCHIVE]
+    serialized = si.build_index(analyzed).serialize()
+    _, shards = si.partition(serialized, 10**9, common_docs=2)
+    (shard,) = shards
+    postings = dict(shard["index"]["invertedIndex"])
+    whole = dict(serialized["invertedIndex"])
+    assert postings["ferry"]["body"] == {} != whole["ferry"]["body"]
+    assert postings["ferry"]["title"] == whole["ferry"]["title"]  # prefixes still find it in titles
+    assert postings["electric"] == whole["electric"]
+    ferry = whole["ferry"]["_index"]
+    for ref, elements in shard["index"]["fieldVectors"]:
+        if ref.startswith("body/"):
+            assert ferry not in elements[0::2], ref
+    assert si.Index.load(shard["index"]).fields == list(si.FIELDS)
 
 
 def test_prefix_finds_longer_words_in_titles_tags_and_summaries_not_bodies():
@@ -160,8 +198,9 @@ def test_files_are_javascript_assignments_and_deterministic():
     again = si.search_files(list(ARCHIVE), list(TOPICS), options)
     assert first == again
     assert first["manifest.js"].startswith("window.ARCHIVE_SEARCH={manifest:{")
-    assert first["t/0.js"].startswith("ARCHIVE_SEARCH.terms[0]={")
-    assert first["d/2.js"].startswith("ARCHIVE_SEARCH.docs[2]=[")
+    assert first["t/0.js"].startswith("ARCHIVE_SEARCH.terms[0]=JSON.parse('{")
+    assert first["d/2.js"].startswith("ARCHIVE_SEARCH.docs[2]=JSON.parse('[")
+    assert set(si.js_assigned(first["t/0.js"])) == {"index", "exact"}
     assert sorted(name for name in first if name.startswith("d/")) == ["d/0.js", "d/1.js", "d/2.js"]
     manifest = json.loads(first["manifest.js"].removeprefix("window.ARCHIVE_SEARCH={manifest:").removesuffix(",terms:{},docs:{},passages:{}};\n"))
     assert manifest["ref"] == si.REF and manifest["fields"] == list(si.FIELDS)
@@ -176,8 +215,8 @@ def test_passage_shards_hold_each_body_excerpt_in_ref_order():
     texts = []
     for number in range(3):
         text = files[f"x/{number}.js"]
-        assert text.startswith(f"ARCHIVE_SEARCH.passages[{number}]=[")
-        texts += json.loads(text[text.index("=") + 1:].rstrip().rstrip(";"))
+        assert text.startswith(f"ARCHIVE_SEARCH.passages[{number}]=JSON.parse('[")
+        texts += si.js_assigned(text)
     assert texts == [si.excerpt(item["body"], 30) for item in ARCHIVE]
     assert all(len(text) <= 30 for text in texts)
 
@@ -233,6 +272,7 @@ def test_the_fast_builder_serializes_exactly_what_lunr_py_builds():
 def test_sharded_index_is_the_partition_of_the_whole_index():
     analyzed = [si.analyzed_fields(item) for item in ARCHIVE]
     for shard_bytes in (100, 200, 48_000):
-        expected = si.partition(si.build_index(analyzed).serialize(), shard_bytes)
-        firsts, shards = si.sharded_index(analyzed, shard_bytes)
-        assert (firsts, list(shards)) == expected
+        for common_docs in (None, 2):
+            expected = si.partition(si.build_index(analyzed).serialize(), shard_bytes, common_docs)
+            firsts, shards = si.sharded_index(analyzed, shard_bytes, common_docs)
+            assert (firsts, list(shards)) == expected

@@ -2,8 +2,9 @@
 
 from pelican import signals
 
-from .search_index import generate
+from .search_index import finish, generate
 
 
 def register():
     signals.all_generators_finalized.connect(generate)
+    signals.finalized.connect(finish)

@@ -12,13 +12,30 @@ loads only the shards of its own terms (one per word, a short range for the
 prefix of the word being typed), so the first search of a big archive loads
 a few hundred kilobytes however large the archive grows.
 
-Splitting is exact because lunr scores a clause as ``dot(query, field
-vector) / |query|``: a document's contribution from one term needs only that
-term's entry of the field vector. Both engines (lunr.py here, lunr.js in the
+Splitting is exact for whole words because lunr scores a clause as
+``dot(query, field vector) / |query|``: a document's contribution from one
+term needs only that term's entry of the field vector. (The prefix of the
+word being typed expands to several terms, and each shard divides by the
+length of its own expansion, so prefix scores, a tenth of a whole word's,
+depend a little on where the shard boundaries fall.) Both engines (lunr.py here, lunr.js in the
 browser) run one clause per query word against that word's shards and sum
 ``boost * score``; the merge (require every word first, then fall back to
 any word) is written twice, :func:`search` below and ``search-engine.js``,
 and the agreement test runs both over the same query set.
+
+Common words: lunr.js spends about 15 microseconds per matching (field,
+document) pair on a query in a fresh page (a FieldRef string, a MatchData
+and its maps for each), so a word found in 4,700 of 10,000 articles ("new")
+takes 70-90 ms by itself. For a word in at least ``common_docs`` articles
+the build therefore computes the whole-word clause once: lunr's score of a
+single-term clause is the sum, over the word fields, of that term's entry in
+each field vector (the query vector is the boost alone), and that sum, in
+lunr's field order, is stored as the shard's ``exact`` results. The body
+postings and body vector entries of those words are then left out of the
+shard's lunr index (nothing else queries them: prefixes look in the short
+fields only), so the shard is smaller, and lunr.js still answers prefixes,
+titles and every word below the threshold. The tests check the stored
+results against lunr's own query of the full index.
 
 Text analysis is ours, not lunr's: lunr.py and lunr.js disagree on
 tokenizing, trimming and stemming (e.g. "money"), so documents and queries
@@ -80,6 +97,8 @@ from lunr.stop_word_filter import WORDS as LUNR_STOP_WORDS
 from archivist.html_text import html_to_text
 from archivist.settings import merge_options
 
+from . import background
+
 logger = logging.getLogger(__name__)
 
 REF = "id"
@@ -109,16 +128,25 @@ DEFAULTS = {
     "shard_bytes": 48_000,  # target raw size of one term shard
     "doc_shard_size": 25,  # documents per document-store shard
     "prefix_min": 3,  # shortest word that is also matched as a prefix
+    # A word in at least this many articles has its whole-word results
+    # computed at build time (see "Common words" above).
+    "common_docs": 500,
     "prefix_max_shards": 8,  # skip prefix matching that would load more
     "snippet_chars": 1500,  # body text kept per document for snippets (cut at a sentence end)
     "passage_shard_size": 5,  # documents per passage shard (loaded only when a summary has no match)
     "lunr_js": None,  # path of lunr.js; None: node_modules/lunr/lunr.js of the repository
     "cache_path": None,  # folder of analyzed-article cache; None: <CACHE_PATH>/search
+    # Build the index in a forked process while Pelican writes the pages
+    # (where fork exists and there is more than one CPU); False: in the build.
+    "parallel": True,
 }
 
 _TOKEN_RE = re.compile(r"[^\W_]+(?:['.][^\W_]+)*")
 _STOP = frozenset(STOP_WORDS)
 _EXCEPTIONS = frozenset(STEM_EXCEPTIONS)
+
+
+MISSING_LUNR_JS = "lunr.js not found; run `npm ci` in the repository (or set SEARCH['lunr_js'] to the path of lunr.js 2.3.9)"
 
 
 class SearchSettingsError(ValueError):
@@ -129,9 +157,11 @@ def settings_from(value):
     """The SEARCH setting merged over DEFAULTS (a new dict); unknown keys are an error."""
     merged = merge_options("SEARCH", value, DEFAULTS, error=SearchSettingsError)
     for key in ("shard_bytes", "doc_shard_size", "prefix_min", "prefix_max_shards",
-                "snippet_chars", "passage_shard_size"):
+                "snippet_chars", "passage_shard_size", "common_docs"):
         if not isinstance(merged[key], int) or merged[key] < 1:
             raise SearchSettingsError(f"SEARCH['{key}'] must be a positive integer, not {merged[key]!r}")
+    if not isinstance(merged["parallel"], bool):
+        raise SearchSettingsError(f"SEARCH['parallel'] must be True or False, not {merged['parallel']!r}")
     return merged
 
 
@@ -350,8 +380,9 @@ def serialized_index(analyzed):
     return _term_list_builder(analyzed).serialize()
 
 
-def sharded_index(analyzed, shard_bytes):
-    """``partition(serialized_index(analyzed), shard_bytes)``, without the whole index in memory.
+def sharded_index(analyzed, shard_bytes, common_docs=None):
+    """``partition(serialized_index(analyzed), shard_bytes, common_docs)``, without the whole
+    index in memory.
 
     Returns (firsts, shards) with shards an iterator: the field vectors go
     straight into their shards as they are made, and each shard becomes a
@@ -359,7 +390,7 @@ def sharded_index(analyzed, shard_bytes):
     """
     builder = _term_list_builder(analyzed)
     head = {"version": LUNR_VERSION, "fields": list(builder._fields), "pipeline": builder.search_pipeline.serialize()}
-    return _shards(head, builder.inverted_index.items(), builder.field_vectors(), shard_bytes)
+    return _shards(head, builder.inverted_index.items(), builder.field_vectors(), shard_bytes, common_docs)
 
 
 # -- sharding ------------------------------------------------------------------
@@ -378,23 +409,40 @@ def _posting_size(posting):
     return size + 16
 
 
-def partition(serialized, shard_bytes):
+def partition(serialized, shard_bytes, common_docs=None):
     """Cut a serialized lunr index into term shards of about ``shard_bytes``.
 
     Returns (firsts, shards): the first term of each shard in JavaScript
-    string order, and each shard as a serialized lunr index of its own.
+    string order, and each shard as ``{"index": a serialized lunr index of its
+    own, "exact": {common word: [refs, scores]}}``; a word is common when it
+    occurs in the word fields of at least ``common_docs`` documents (None:
+    no word is).
     """
     head = {key: serialized[key] for key in ("version", "fields", "pipeline")}
-    firsts, shards = _shards(head, serialized["invertedIndex"], serialized["fieldVectors"], shard_bytes)
+    firsts, shards = _shards(head, serialized["invertedIndex"], serialized["fieldVectors"], shard_bytes, common_docs)
     return firsts, list(shards)
 
 
-def _shards(head, postings, field_vectors, shard_bytes):
+def _word_docs(posting):
+    """The refs of the documents whose word fields hold the term of ``posting``."""
+    docs = set()
+    for field in WORD_FIELDS:
+        docs.update(posting.get(field, ()))
+    return docs
+
+
+def _shards(head, postings, field_vectors, shard_bytes, common_docs=None):
     """(firsts, iterator of shards) from (term, posting) pairs and (field ref, elements) vectors."""
     postings = sorted(postings, key=lambda pair: js_order(pair[0]))
+    common = {}  # term index -> {doc ref: whole-word score}
     groups, current, size = [], [], 0
     for term, posting in postings:
-        cost = len(term) + _posting_size(posting)
+        if common_docs is not None and len(_word_docs(posting)) >= common_docs:
+            common[posting["_index"]] = {}
+            # Body postings are left out; each document costs an exact result.
+            cost = len(term) + _posting_size({**posting, "body": ()}) + 14 * len(_word_docs(posting))
+        else:
+            cost = len(term) + _posting_size(posting)
         if current and size + cost > shard_bytes:
             groups.append(current)
             current, size = [], 0
@@ -408,8 +456,17 @@ def _shards(head, postings, field_vectors, shard_bytes):
         for _, posting in group:
             shard_of[posting["_index"]] = number
     vectors = [{} for _ in groups]
+    word_fields = frozenset(WORD_FIELDS)
     for field_ref, elements in field_vectors:
+        field, doc_ref = field_ref.split("/", 1)
         for term_index, score in zip(elements[0::2], elements[1::2]):
+            exact = common.get(term_index)
+            if exact is not None and field in word_fields:
+                # Summed as lunr.js sums a document's fields: in field order
+                # (the builder makes a document's vectors in that order).
+                exact[doc_ref] = exact.get(doc_ref, 0.0) + score
+                if field == "body":
+                    continue
             bucket = vectors[shard_of[term_index]]
             entry = bucket.get(field_ref)
             if entry is None:
@@ -419,12 +476,25 @@ def _shards(head, postings, field_vectors, shard_bytes):
     def shards():
         for number, group in enumerate(groups):
             packed, vectors[number] = vectors[number], None
+            exact_results = {}
+            inverted = []
+            for term, posting in group:
+                scores = common.pop(posting["_index"], None)
+                if scores is None:
+                    inverted.append([term, posting])
+                    continue
+                inverted.append([term, {**posting, "body": _NO_METADATA}])
+                refs = sorted(scores, key=int)
+                exact_results[term] = [[int(ref) for ref in refs], [round(scores[ref], 3) for ref in refs]]
             yield {
-                "version": head["version"],
-                "fields": head["fields"],
-                "fieldVectors": sorted([ref, elements] for ref, elements in packed.items()),
-                "invertedIndex": sorted([term, posting] for term, posting in group),
-                "pipeline": head["pipeline"],
+                "index": {
+                    "version": head["version"],
+                    "fields": head["fields"],
+                    "fieldVectors": sorted([ref, elements] for ref, elements in packed.items()),
+                    "invertedIndex": sorted(inverted),
+                    "pipeline": head["pipeline"],
+                },
+                "exact": exact_results,
             }
 
     return [group[0][0] for group in groups], shards()
@@ -520,8 +590,26 @@ def dumps(value):
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
+# JSON text inside a single-quoted JavaScript string: V8 parses a large JSON
+# string with JSON.parse about twice as fast as the same object literal,
+# and shards are parsed while a reader waits for results.
+_JS_STRING_ESCAPES = {"\\": "\\\\", "'": "\\'", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_JS_STRING_SPECIAL = re.compile("[\\\\'\u2028\u2029]")
+_JS_STRING_ESCAPED = re.compile(r"\\(\\|'|u2028|u2029)")
+_JS_STRING_UNESCAPES = {"\\": "\\", "'": "'", "u2028": "\u2028", "u2029": "\u2029"}
+
+
 def js_assign(target, value):
-    return f"{REGISTRY}.{target}={dumps(value)};\n"
+    """``ARCHIVE_SEARCH.<target>=JSON.parse('<value as JSON>');``"""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    literal = _JS_STRING_SPECIAL.sub(lambda match: _JS_STRING_ESCAPES[match.group()], text)
+    return f"{REGISTRY}.{target}=JSON.parse('{literal}');\n"
+
+
+def js_assigned(text):
+    """The value of a file written by :func:`js_assign`."""
+    literal = text[text.index("=JSON.parse('") + len("=JSON.parse('"):text.rindex("');")]
+    return json.loads(_JS_STRING_ESCAPED.sub(lambda match: _JS_STRING_UNESCAPES[match.group(1)], literal))
 
 
 def _chunks(items, size):
@@ -538,7 +626,7 @@ def iter_search_files(documents, topics, options, analyzed=None):
     as it comes, so that a large archive's index is never all in memory as text)."""
     if analyzed is None:
         analyzed = [analyzed_fields(doc) for doc in documents]
-    firsts, shards = sharded_index(analyzed, options["shard_bytes"])
+    firsts, shards = sharded_index(analyzed, options["shard_bytes"], options["common_docs"])
     yield "manifest.js", _MANIFEST_HEAD + dumps(manifest(firsts, documents, topics, options)) + _MANIFEST_TAIL
     for number, shard in enumerate(shards):
         yield f"t/{number}.js", js_assign(f"terms[{number}]", shard)
@@ -588,8 +676,16 @@ def _lunr_query(index, term, fields, wildcard):
     return index.query(query)
 
 
+def _word_results(shard, term, fields):
+    """The results of a whole word over the word fields: stored when the word is common."""
+    exact = shard.exact.get(term)
+    if exact is None:
+        return _lunr_query(shard.index, term, fields, Query.WILDCARD_NONE)
+    return [{"ref": str(ref), "score": score} for ref, score in zip(*exact)]
+
+
 def search(text, manifest_data, load_shard):
-    """Search the sharded index as the browser does; ``load_shard(n)`` returns a lunr.Index.
+    """Search the sharded index as the browser does; ``load_shard(n)`` returns a :class:`Shard`.
 
     Returns (refs, mode): refs best first; mode "all" when every word matched,
     "any" when the search fell back to documents with some of the words.
@@ -609,17 +705,17 @@ def search(text, manifest_data, load_shard):
     for number, planned in enumerate(plan["words"]):
         if planned["term"]:
             shard = shard_for(planned["term"], firsts)
-            add(_lunr_query(load_shard(shard), planned["term"], manifest_data["wordFields"],
-                            Query.WILDCARD_NONE), query["exactBoost"], number)
+            add(_word_results(load_shard(shard), planned["term"], manifest_data["wordFields"]),
+                query["exactBoost"], number)
         if planned["prefix"]:
             shards = shard_range(planned["prefix"], firsts)
             if len(shards) <= query["prefixMaxShards"]:
                 for shard in shards:
-                    add(_lunr_query(load_shard(shard), planned["prefix"], manifest_data["prefixFields"],
+                    add(_lunr_query(load_shard(shard).index, planned["prefix"], manifest_data["prefixFields"],
                                     Query.WILDCARD_TRAILING), query["prefixBoost"], number)
     if plan["title"]:
         shard = shard_for(plan["title"], firsts)
-        add(_lunr_query(load_shard(shard), plan["title"], [manifest_data["titleField"]],
+        add(_lunr_query(load_shard(shard).index, plan["title"], [manifest_data["titleField"]],
                         Query.WILDCARD_NONE), query["titleBoost"], None)
 
     wanted = len(plan["words"])
@@ -642,14 +738,21 @@ def read_manifest(search_dir):
 
 
 def read_shard(search_dir, number):
-    """A lunr.py Index from term shard ``number`` of a built site's search/ folder."""
-    return load_shard_text((Path(search_dir) / "t" / f"{number}.js").read_text(encoding="utf-8"))
+    """Term shard ``number`` of a built site's search/ folder, loaded (see :func:`load_shard`)."""
+    return load_shard(js_assigned((Path(search_dir) / "t" / f"{number}.js").read_text(encoding="utf-8")))
 
 
-def load_shard_text(text):
-    """A lunr.Index from the text of a generated term shard file."""
-    payload = text[text.index("=") + 1:].rstrip().rstrip(";")
-    return Index.load(json.loads(payload))
+class Shard:
+    """A loaded term shard: its lunr.py Index and the exact results of its common words."""
+
+    def __init__(self, index, exact):
+        self.index = index
+        self.exact = exact
+
+
+def load_shard(shard):
+    """A :class:`Shard` from a shard as :func:`partition` makes it."""
+    return Shard(Index.load(shard["index"]), shard["exact"])
 
 
 # -- the Pelican adapter ---------------------------------------------------------------
@@ -685,10 +788,7 @@ def write_files(output_path, files, lunr_js):
     """Write ``files``, (relative path, text) pairs, under ``output_path``/search/ with a
     copy of lunr.js; return the relative paths written."""
     if not lunr_js.is_file():
-        raise SearchSettingsError(
-            f"{lunr_js}: lunr.js not found; run `npm ci` in the repository "
-            "(or set SEARCH['lunr_js'] to the path of lunr.js 2.3.9)"
-        )
+        raise SearchSettingsError(f"{lunr_js}: {MISSING_LUNR_JS}")
     root = Path(output_path) / DIRECTORY
     for folder in ("t", "d", "x"):  # shards of an earlier, larger build must not linger
         shutil.rmtree(root / folder, ignore_errors=True)
@@ -709,13 +809,41 @@ def _handed_over(items):
         yield item
 
 
+_running = None  # the index of the build in progress, while it is made in the background
+
+
 def generate(generators):
-    """Signal receiver (all_generators_finalized): index the articles, write search/."""
+    """Signal receiver (all_generators_finalized): index the articles, write search/.
+
+    The articles are final at this point, so the index is made in a forked
+    process (``parallel``) while Pelican writes the pages; :func:`finish`
+    waits for it before the build ends.
+    """
+    global _running
+    finish()  # the index of an earlier run in this process (pelican --autoreload)
     if not generators:
         return
-    started = time.perf_counter()
     settings = generators[0].settings
     options = settings_from(settings.get("SEARCH"))
+    lunr_js = lunr_js_path(options)
+    if not lunr_js.is_file():  # said before any page is written, not at the end
+        raise SearchSettingsError(f"{lunr_js}: {MISSING_LUNR_JS}")
+    _running = background.start(
+        lambda: index_articles(generators, settings, options, lunr_js), options["parallel"], "the search index"
+    )
+
+
+def finish(pelican=None):
+    """Signal receiver (finalized): wait for the index; its log lines and errors surface here."""
+    global _running
+    running, _running = _running, None
+    if running is not None:
+        running.wait()
+
+
+def index_articles(generators, settings, options, lunr_js):
+    """Index the articles of ``generators`` and write the search files."""
+    started = time.perf_counter()
     documents = order(article_document(article) for article in _articles(generators))
     topics = sorted({*settings.get("ARCHIVE_TOPICS", {}), *(doc["topic"] for doc in documents)})
     cache_file = Path(options["cache_path"] or Path(settings["CACHE_PATH"]) / "search") / "analysis.json"
@@ -727,7 +855,7 @@ def generate(generators):
     # The builder keeps its own counts of each article's terms: hand the
     # analyzed lists over one by one so that both are never whole at once.
     files = iter_search_files(documents, topics, options, _handed_over(analyzed))
-    written = write_files(settings["OUTPUT_PATH"], files, lunr_js_path(options))
+    written = write_files(settings["OUTPUT_PATH"], files, lunr_js)
     logger.info(
         "Search index: %d articles, %d term shards, %d files in %.2f s (%d analyses cached)",
         len(documents), sum(name.startswith("t/") for name in written), len(written),

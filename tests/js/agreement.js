@@ -1,9 +1,11 @@
 /* Search a built site with lunr.js under Node, as search.html does in the browser.
  *
  * stdin: {"site": "<output dir>", "queries": [...], "texts": [...]}
+ *        optional "words": [...] whole words to score alone
  * stdout: {"searches": {query: {"refs": [...], "mode": "all"|"any"}},
  *          "arrivals": {query: the same, shards searched in reverse order},
- *          "analyze": {text: [terms]}, "shards": {query: [numbers]}}
+ *          "analyze": {text: [terms]}, "shards": {query: [numbers]},
+ *          "words": {word: {ref: score}} (stored results of a common word, else lunr.js's)}
  * Run by tests/test_search_agreement.py, which compares it with lunr.py.
  */
 "use strict";
@@ -13,7 +15,7 @@ const vm = require("vm");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const lunr = require(path.join(ROOT, "node_modules", "lunr"));
-const { Engine } = require(path.join(ROOT, "theme", "static", "js", "search-engine.js"));
+const { Engine, shardFor } = require(path.join(ROOT, "theme", "static", "js", "search-engine.js"));
 
 const input = JSON.parse(fs.readFileSync(0, "utf8"));
 const searchDir = path.join(input.site, "search");
@@ -24,25 +26,33 @@ const load = (relative) => vm.runInContext(fs.readFileSync(path.join(searchDir, 
 load("manifest.js");
 const registry = sandbox.ARCHIVE_SEARCH;
 const engine = new Engine(registry.manifest, lunr);
-const indexes = new Map();
-const index = (n) => {
-  if (!indexes.has(n)) {
+const shards = new Map();
+const shard = (n) => {
+  if (!shards.has(n)) {
     if (!registry.terms[n]) load(`t/${n}.js`);
-    indexes.set(n, lunr.Index.load(registry.terms[n]));
+    shards.set(n, engine.shard(registry.terms[n]));
   }
-  return indexes.get(n);
+  return shards.get(n);
 };
 
-const output = { searches: {}, arrivals: {}, analyze: {}, shards: {} };
+const output = { searches: {}, arrivals: {}, analyze: {}, shards: {}, words: {} };
 for (const query of input.queries || []) {
   const plan = engine.plan(query);
-  output.searches[query] = engine.run(plan, index);
+  output.searches[query] = engine.run(plan, shard);
   output.shards[query] = plan.shards;
   // As search.html does: shards searched in the order they arrive (here the
   // reverse of the plan's), each added once however often it arrives.
   const tally = engine.tally(plan);
-  for (const n of [...plan.shards].reverse().concat(plan.shards)) tally.add(n, index(n));
+  for (const n of [...plan.shards].reverse().concat(plan.shards)) tally.add(n, shard(n));
   output.arrivals[query] = tally.result();
+}
+for (const word of input.words || []) {
+  const loaded = shard(shardFor(word, registry.manifest.termShards));
+  const stored = loaded.exact[word];
+  const results = stored
+    ? stored[0].map((ref, i) => ({ ref: String(ref), score: stored[1][i] }))
+    : loaded.index.query((q) => q.term(word, { fields: registry.manifest.wordFields, usePipeline: false, boost: 1 }));
+  output.words[word] = Object.fromEntries(results.map((result) => [result.ref, result.score]));
 }
 for (const text of input.texts || []) {
   output.analyze[text] = engine.analyzer.analyze(text);

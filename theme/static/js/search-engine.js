@@ -147,13 +147,22 @@
     this.hits = new Map();  // "clause/shard" -> lunr results
   }
 
-  Tally.prototype.add = function (n, index) {
+  /* shard: {index: the shard's lunr.Index, exact: {common word: [refs, scores]}}.
+   * A whole word that is common was searched at build time with lunr's
+   * scoring (see plugins/search/search_index.py): its results are read, not
+   * searched again; every other clause is a lunr.js query. */
+  Tally.prototype.add = function (n, shard) {
     var lunr = this.lunr;
     var hits = this.hits;
     this.plan.clauses.forEach(function (clause, number) {
       var key = number + "/" + n;
       if (clause.shards.indexOf(n) < 0 || hits.has(key)) return;
-      hits.set(key, index.query(function (q) {
+      var exact = clause.word !== null && !clause.wildcard ? shard.exact[clause.term] : undefined;
+      if (exact) {
+        hits.set(key, exact[0].map(function (ref, i) { return { ref: String(ref), score: exact[1][i] }; }));
+        return;
+      }
+      hits.set(key, shard.index.query(function (q) {
         q.term(clause.term, {
           fields: clause.fields, usePipeline: false, boost: 1,
           wildcard: clause.wildcard ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE
@@ -197,10 +206,15 @@
     return new Tally(plan, this.lunr);
   };
 
-  /* Run a plan at once; index(n) returns the loaded lunr.Index of term shard n. */
-  Engine.prototype.run = function (plan, index) {
+  /* A loaded term shard from its data (as the plugin writes it). */
+  Engine.prototype.shard = function (data) {
+    return { index: this.lunr.Index.load(data.index), exact: data.exact };
+  };
+
+  /* Run a plan at once; shard(n) returns loaded term shard n. */
+  Engine.prototype.run = function (plan, shard) {
     var tally = this.tally(plan);
-    plan.shards.forEach(function (n) { tally.add(n, index(n)); });
+    plan.shards.forEach(function (n) { tally.add(n, shard(n)); });
     return tally.result();
   };
 

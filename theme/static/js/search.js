@@ -36,7 +36,7 @@
   var indexBase = root.getAttribute("data-index");
   var siteBase = root.getAttribute("data-site");
   var scripts = new Map();
-  var indexes = new Map();
+  var loadedShards = new Map();  // term shards by number, loaded for lunr.js
   var generation = 0;
   var timer = null;
   // Whether the current history entry holds a search the reader settled on
@@ -86,7 +86,7 @@
         lastArrival = Math.max(lastArrival, arrived);
         if (mine !== generation) return;
         var begun = performance.now();
-        tally.add(n, index(n));
+        tally.add(n, shard(n));
         work += performance.now() - begun;
       });
     })).then(function () {
@@ -133,9 +133,9 @@
     return shard ? shard[Number(ref) - n * manifest.passageShardSize] : null;
   }
 
-  function index(n) {
-    if (!indexes.has(n)) indexes.set(n, window.lunr.Index.load(registry.terms[n]));
-    return indexes.get(n);
+  function shard(n) {
+    if (!loadedShards.has(n)) loadedShards.set(n, engine.shard(registry.terms[n]));
+    return loadedShards.get(n);
   }
 
   function doc(ref) {

@@ -1,0 +1,98 @@
+"""Work that runs in a forked process while the build goes on.
+
+Once the generators have read the articles, the search index needs nothing
+more from the build, and Pelican spends the rest of it rendering pages on
+one core. A forked child builds the index on another core meanwhile. What
+the child logs and any error it meets come back through a pipe and are
+logged or raised in the build process when the build waits for it, so that
+Pelican's --fatal option, its warning count and its exit status see them as
+if the work had run in the build itself.
+"""
+
+import logging
+import multiprocessing
+import os
+import traceback
+
+
+class BackgroundError(RuntimeError):
+    """The background work failed; the message is the child's error."""
+
+
+class _Capture(logging.Handler):
+    """Keeps the child's log records as (logger name, level, message)."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+def _child(work, connection):
+    capture = _Capture()
+    logging.getLogger().handlers[:] = [capture]  # the build process prints them
+    error = None
+    try:
+        work()
+    except BaseException as exc:  # noqa: BLE001 - every failure goes back to the build
+        error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        capture.records.append((__name__, logging.DEBUG, traceback.format_exc()))
+    connection.send((capture.records, error))
+    connection.close()
+
+
+class Running:
+    """Work running in a child process."""
+
+    def __init__(self, process, connection, name):
+        self.process = process
+        self.connection = connection
+        self.name = name
+
+    def wait(self):
+        """Wait for the child; log its records here; raise BackgroundError if it failed."""
+        try:
+            records, error = self.connection.recv()
+        except EOFError:
+            records, error = [], None
+        finally:
+            self.connection.close()
+        self.process.join()
+        if error is None and self.process.exitcode != 0:
+            error = f"the background process ended with exit code {self.process.exitcode}"
+        for name, level, message in records:
+            logging.getLogger(name).log(level, "%s", message)
+        if error is not None:
+            raise BackgroundError(f"{self.name} failed: {error}")
+
+
+class Done:
+    """Work that already ran in this process."""
+
+    def wait(self):
+        return None
+
+
+def can_fork():
+    """Whether work can go to a forked process on a CPU of its own."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return "fork" in multiprocessing.get_all_start_methods() and cpus > 1
+
+
+def start(work, parallel=True, name="background work"):
+    """Run ``work()`` in a forked child when ``parallel`` and possible, else here and now.
+
+    Returns an object whose ``wait()`` returns once the work is done and
+    raises BackgroundError if it failed (the inline case raises at once).
+    """
+    if not (parallel and can_fork()):
+        work()
+        return Done()
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(work, send), name=name)
+    process.start()
+    send.close()
+    return Running(process, receive, name)

@@ -1,0 +1,56 @@
+"""The search index's background process: results, log lines and errors come back to the build."""
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
+
+from search import background  # noqa: E402
+
+needs_fork = pytest.mark.skipif(not background.can_fork(), reason="needs os.fork and two CPUs")
+
+
+@needs_fork
+def test_work_runs_in_another_process_and_its_log_lines_reach_the_build(tmp_path, caplog):
+    marker = tmp_path / "pid"
+
+    def work():
+        marker.write_text(str(os.getpid()), encoding="utf-8")
+        logging.getLogger("search.search_index").warning("from the child: %d", 42)
+
+    caplog.set_level(logging.INFO)
+    running = background.start(work)
+    assert isinstance(running, background.Running)
+    running.wait()
+    assert int(marker.read_text(encoding="utf-8")) != os.getpid()
+    assert ("search.search_index", logging.WARNING, "from the child: 42") in caplog.record_tuples
+
+
+@needs_fork
+def test_an_error_in_the_child_is_raised_by_wait_with_its_message():
+    def work():
+        raise ValueError("/site/x: lunr.js not found; run `npm ci`")
+
+    running = background.start(work)
+    with pytest.raises(background.BackgroundError, match=r"ValueError: /site/x: lunr.js not found; run `npm ci`"):
+        running.wait()
+
+
+@needs_fork
+def test_a_child_that_dies_is_an_error():
+    running = background.start(lambda: os._exit(3))
+    with pytest.raises(background.BackgroundError, match="exit code 3"):
+        running.wait()
+
+
+def test_not_parallel_runs_here_and_now(tmp_path):
+    pids = []
+    done = background.start(lambda: pids.append(os.getpid()), parallel=False)
+    assert pids == [os.getpid()]
+    assert done.wait() is None
+    with pytest.raises(ZeroDivisionError):
+        background.start(lambda: 1 / 0, parallel=False)
