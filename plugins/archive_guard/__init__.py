@@ -9,5 +9,6 @@ from . import guard
 
 
 def register():
+    signals.article_generator_init.connect(guard.start_checks)
     signals.article_generator_finalized.connect(guard.check_articles)
     signals.all_generators_finalized.connect(guard.check_outputs)

@@ -12,7 +12,7 @@ import os
 import posixpath
 import sys
 
-from archivist import validate
+from archivist import background, validate
 from archivist.errors import ArchivistError
 
 logger = logging.getLogger(__name__)
@@ -57,11 +57,41 @@ def produced_sources(generator):
     }
 
 
-def check_articles(generator):
-    """article_generator_finalized: validate every article file; raise on any error."""
+_checking = None  # (sources, the check running in the background) of the build in progress
+
+
+def start_checks(generator):
+    """article_generator_init: check the article files in a background process while Pelican reads them.
+
+    The checks read the source files themselves, so they need nothing from
+    the build; :func:`check_articles` takes their findings before any page is
+    written.
+    """
+    global _checking
+    if _checking is not None:  # an earlier run in this process stopped before taking them
+        try:
+            _checking[1].wait()
+        except background.BackgroundError:
+            pass
     settings = generator.settings
     sources = article_sources(generator)
-    findings = validate.check_files(sources, settings, archive=sources)
+    _checking = sources, background.start(
+        lambda: validate.check_files(sources, settings, archive=sources), name="the archive checks"
+    )
+
+
+def check_articles(generator):
+    """article_generator_finalized: validate every article file; raise on any error."""
+    global _checking
+    settings = generator.settings
+    sources = article_sources(generator)
+    checking, _checking = _checking, None
+    if checking is not None and checking[0] == sources:
+        findings = checking[1].wait()
+    else:  # no check started, or the files changed while Pelican read them
+        if checking is not None:
+            checking[1].wait()
+        findings = validate.check_files(sources, settings, archive=sources)
     errors = [f for f in findings if f.severity == validate.ERROR]
     warnings = len(findings) - len(errors)
     failed = {os.path.abspath(f.path) for f in errors}

@@ -94,10 +94,9 @@ from lunr.index import Index
 from lunr.query import Query
 from lunr.stop_word_filter import WORDS as LUNR_STOP_WORDS
 
+from archivist import background
 from archivist.html_text import html_to_text
 from archivist.settings import merge_options
-
-from . import background
 
 logger = logging.getLogger(__name__)
 

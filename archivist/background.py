@@ -1,12 +1,12 @@
 """Work that runs in a forked process while the build goes on.
 
-Once the generators have read the articles, the search index needs nothing
-more from the build, and Pelican spends the rest of it rendering pages on
-one core. A forked child builds the index on another core meanwhile. What
-the child logs and any error it meets come back through a pipe and are
-logged or raised in the build process when the build waits for it, so that
-Pelican's --fatal option, its warning count and its exit status see them as
-if the work had run in the build itself.
+Pelican builds on one core. Work that needs nothing more from the build once
+it starts (the search index once the articles are read; the archive checks,
+which read the source files themselves) runs in a forked child on another
+core meanwhile. The child's result, what it logs and any error it meets come
+back through a pipe and are returned, logged or raised in the build process
+when the build waits for it, so that Pelican's --fatal option, its warning
+count and its exit status see them as if the work had run in the build.
 """
 
 import logging
@@ -33,13 +33,13 @@ class _Capture(logging.Handler):
 def _child(work, connection):
     capture = _Capture()
     logging.getLogger().handlers[:] = [capture]  # the build process prints them
-    error = None
+    error = result = None
     try:
-        work()
+        result = work()
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the build
         error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         capture.records.append((__name__, logging.DEBUG, traceback.format_exc()))
-    connection.send((capture.records, error))
+    connection.send((capture.records, error, result))
     connection.close()
 
 
@@ -52,11 +52,11 @@ class Running:
         self.name = name
 
     def wait(self):
-        """Wait for the child; log its records here; raise BackgroundError if it failed."""
+        """Wait for the child; log its records here; return its result or raise BackgroundError."""
         try:
-            records, error = self.connection.recv()
+            records, error, result = self.connection.recv()
         except EOFError:
-            records, error = [], None
+            records, error, result = [], None, None
         finally:
             self.connection.close()
         self.process.join()
@@ -66,13 +66,17 @@ class Running:
             logging.getLogger(name).log(level, "%s", message)
         if error is not None:
             raise BackgroundError(f"{self.name} failed: {error}")
+        return result
 
 
 class Done:
     """Work that already ran in this process."""
 
+    def __init__(self, result):
+        self.result = result
+
     def wait(self):
-        return None
+        return self.result
 
 
 def can_fork():
@@ -84,12 +88,12 @@ def can_fork():
 def start(work, parallel=True, name="background work"):
     """Run ``work()`` in a forked child when ``parallel`` and possible, else here and now.
 
-    Returns an object whose ``wait()`` returns once the work is done and
-    raises BackgroundError if it failed (the inline case raises at once).
+    Returns an object whose ``wait()`` returns the work's result (pickled
+    across) once it is done, or raises BackgroundError if it failed; the
+    inline case raises at once.
     """
     if not (parallel and can_fork()):
-        work()
-        return Done()
+        return Done(work())
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(work, send), name=name)

@@ -1,15 +1,11 @@
-"""The search index's background process: results, log lines and errors come back to the build."""
+"""Background work (the search index, the archive checks): results, log lines and errors come back."""
 
 import logging
 import os
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
-
-from search import background  # noqa: E402
+from archivist import background
 
 needs_fork = pytest.mark.skipif(not background.can_fork(), reason="needs os.fork and two CPUs")
 
@@ -21,11 +17,12 @@ def test_work_runs_in_another_process_and_its_log_lines_reach_the_build(tmp_path
     def work():
         marker.write_text(str(os.getpid()), encoding="utf-8")
         logging.getLogger("search.search_index").warning("from the child: %d", 42)
+        return {"findings": [("a.md", 3)]}
 
     caplog.set_level(logging.INFO)
     running = background.start(work)
     assert isinstance(running, background.Running)
-    running.wait()
+    assert running.wait() == {"findings": [("a.md", 3)]}
     assert int(marker.read_text(encoding="utf-8")) != os.getpid()
     assert ("search.search_index", logging.WARNING, "from the child: 42") in caplog.record_tuples
 
@@ -49,8 +46,8 @@ def test_a_child_that_dies_is_an_error():
 
 def test_not_parallel_runs_here_and_now(tmp_path):
     pids = []
-    done = background.start(lambda: pids.append(os.getpid()), parallel=False)
+    done = background.start(lambda: pids.append(os.getpid()) or "done", parallel=False)
     assert pids == [os.getpid()]
-    assert done.wait() is None
+    assert done.wait() == "done"
     with pytest.raises(ZeroDivisionError):
         background.start(lambda: 1 / 0, parallel=False)
