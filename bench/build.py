@@ -192,8 +192,17 @@ def add_one(content, data=corpus.DEFAULT_DATA):
     return path
 
 
-def bench_flavour(workdir, flavour, content, exclude=(), scenarios=SCENARIOS):
-    """Run the scenarios for one flavour; return {scenario: Run} plus output size."""
+def median_run(runs):
+    """The run with the median wall time (the lower middle of an even count)."""
+    return sorted(runs, key=lambda run: run.wall)[(len(runs) - 1) // 2]
+
+
+def bench_flavour(workdir, flavour, content, exclude=(), scenarios=SCENARIOS, repeat=1):
+    """Run the scenarios for one flavour; return {scenario: Run} plus output size.
+
+    The full build runs ``repeat`` times from scratch (no output, no cache) and
+    the median run counts: one run of a few seconds varies by 10-20 % here.
+    """
     settings = prepare(workdir, flavour, content, exclude)
     folder = settings.parent
     results = {}
@@ -202,14 +211,23 @@ def bench_flavour(workdir, flavour, content, exclude=(), scenarios=SCENARIOS):
             edit_one(folder / "content")
         elif scenario == "add":
             add_one(folder / "content")
-        results[scenario] = run_pelican(settings)
+        if scenario == "full":
+            runs = []
+            for _ in range(repeat):
+                for generated in ("output", "cache"):
+                    shutil.rmtree(folder / generated, ignore_errors=True)
+                runs.append(run_pelican(settings))
+            results[scenario] = median_run(runs)
+        else:
+            results[scenario] = run_pelican(settings)
         if scenario == "full":
             results["files"], results["bytes"] = tree_size(folder / "output")
     shutil.rmtree(folder)
     return results
 
 
-def bench_size(count, workdir, vanilla=True, data=corpus.DEFAULT_DATA, exclude=(), attribute=(SEARCH_PLUGIN,)):
+def bench_size(count, workdir, vanilla=True, data=corpus.DEFAULT_DATA, exclude=(), attribute=(SEARCH_PLUGIN,),
+               repeat=1):
     """All flavours on one archive of ``count`` articles; return a dict of results.
 
     ``exclude`` leaves plugins out of "ours" altogether; each plugin of
@@ -219,14 +237,15 @@ def bench_size(count, workdir, vanilla=True, data=corpus.DEFAULT_DATA, exclude=(
     corpus.write(content, count, data=data)
     row = {"articles": count}
     if vanilla:
-        row["vanilla"] = bench_flavour(workdir, "vanilla", content)
-    row["ours"] = bench_flavour(workdir, "ours", content, exclude)
+        row["vanilla"] = bench_flavour(workdir, "vanilla", content, repeat=repeat)
+    row["ours"] = bench_flavour(workdir, "ours", content, exclude, repeat=repeat)
     enabled = [p.rsplit(".", 1)[-1] for p in our_plugins(exclude)]
     row["plugins"] = {}
     for plugin in attribute:
         if plugin not in enabled:
             continue
-        without = bench_flavour(workdir, f"ours-no-{plugin}", content, (*exclude, plugin), scenarios=("full",))
+        without = bench_flavour(workdir, f"ours-no-{plugin}", content, (*exclude, plugin), scenarios=("full",),
+                                repeat=repeat)
         row["plugins"][plugin] = {
             "wall": row["ours"]["full"].wall - without["full"].wall,
             "cpu": row["ours"]["full"].cpu - without["full"].cpu,
@@ -330,6 +349,8 @@ def main(argv=None):
     parser.add_argument("--exclude", type=_names, default=(), help="plugins left out of ours, e.g. archive_guard")
     parser.add_argument("--attribute", type=_names, default=(SEARCH_PLUGIN,),
                         help="plugins whose cost is measured by one more build without them (default: search)")
+    parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "1")),
+                        help="full builds per flavour, the median counts (default: $BENCH_REPEAT or 1)")
     args = parser.parse_args(argv)
     sizes = args.sizes or (FULL_SIZES if os.environ.get("BENCH_FULL") == "1" else DEFAULT_SIZES)
     rows = []
@@ -339,7 +360,7 @@ def main(argv=None):
         for count in sizes:
             print(f"benchmarking {count:,} articles ...", file=sys.stderr, flush=True)
             rows.append(bench_size(count, workdir, vanilla=not args.no_vanilla, data=args.data,
-                                   exclude=args.exclude, attribute=args.attribute))
+                                   exclude=args.exclude, attribute=args.attribute, repeat=args.repeat))
             print("\n".join(table(rows[-1:])), file=sys.stderr, flush=True)
     ours = ", ".join(our_plugins(args.exclude))
     lines = [f"ours: our theme with plugins {ours}; vanilla: default theme, yaml_metadata only", ""]

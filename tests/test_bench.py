@@ -96,3 +96,12 @@ def test_harness_measures_vanilla_builds(archive, tmp_path):
     for scenario in ("full", "edit"):
         run = results[scenario]
         assert run.wall > 0 and run.cpu > 0 and run.rss > 10 * 1024**2
+
+
+def test_repeated_full_builds_count_the_median_run(archive, tmp_path):
+    content = archive[0].parents[2]
+    results = bench_build.bench_flavour(tmp_path, "vanilla", content, scenarios=("full",), repeat=3)
+    assert results["full"].wall > 0 and results["files"] > COUNT
+    runs = [bench_build.Run(wall=w, cpu=1.0, rss=1) for w in (3.0, 1.0, 2.0, 9.0)]
+    assert bench_build.median_run(runs).wall == 2.0
+    assert bench_build.median_run(runs[:3]).wall == 2.0
