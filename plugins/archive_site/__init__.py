@@ -4,7 +4,9 @@ robots.txt, summary-only Atom feeds and a deterministic sitemap for the Archivis
 The receivers below only adapt Pelican objects to the plain functions of
 ``core`` (tested without Pelican) and put the results where templates see them:
 
-- ``article.reading_time`` (minutes) and ``article.word_count``;
+- ``article.reading_time`` (minutes; the word count itself is not kept on
+  the article: fast_build digests every attribute of an article shown in a
+  list, and a count that changes with every typo fix would re-render them);
 - ``article.prev_article`` / ``article.next_article`` (older / newer, or None);
 - ``article.related_articles`` (list of articles, best first);
 - ``archive_topics`` in the template context: dicts with name, description,
@@ -53,8 +55,7 @@ def enrich_articles(generator):
     around = core.neighbours(plain)
     related = core.related_all(plain, settings["related_max"])
     for article, item in zip(articles, plain):
-        article.word_count = core.count_words(article._content)
-        article.reading_time = core.reading_time(article.word_count, settings["words_per_minute"])
+        article.reading_time = core.reading_time(core.count_words(article._content), settings["words_per_minute"])
         older, newer = around[item["slug"]]
         article.prev_article = by_slug.get(older)
         article.next_article = by_slug.get(newer)

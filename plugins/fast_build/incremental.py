@@ -11,9 +11,13 @@ is still the one written, and the digest of the variables it reads is the
 same. Anything the digests cannot describe counts as changed, so the page is
 rendered: the error policy is "when unsure, render".
 
-Digests are content-based: an article is its source path, its HTML, its
-metadata and what plugins attached to it, plus the same of the articles it
-points to (related, previous, next); a list is its items in order. Files the
+Digests are content-based: an article is its source path, its metadata and
+what plugins attached to it, plus the same of the articles it points to
+(related, previous, next); a list is its items in order. An article's body
+(its HTML) counts only on the pages that read it: the Jinja environment
+notes every ``.content`` (or a summary made from the body) a page reads, and
+the page's signature holds a digest of those bodies. So fixing a typo in one
+article renders its own page, not every list that shows its title. Files the
 last build wrote that this build did not are deleted, so nothing stale
 remains after an article, tag or topic is removed.
 
@@ -68,13 +72,16 @@ DEFAULTS = {
     "inputs": [],
 }
 # Bump when the manifest layout or the digest rules change.
-FORMAT = 3
+FORMAT = 4
 # Content attributes that are not page inputs of their own.
 _SKIPPED_ATTRIBUTES = frozenset({"settings", "_context", "metadata", "_content", "_summary"})
 _ADDRESS_RE = re.compile(r" at 0x[0-9a-fA-F]+")
 _SIMPLE = (str, int, float, bool, type(None), bytes)
 
-Record = collections.namedtuple("Record", "template names signature size mtime_ns")
+Record = collections.namedtuple("Record", "template names bodies signature size mtime_ns")
+# Content attributes that give the body (or a summary cut from it).
+_BODY_ATTRIBUTES = frozenset({"content", "_content", "get_content"})
+_SUMMARY_ATTRIBUTES = frozenset({"summary", "get_summary"})
 
 
 def merge_settings(value):
@@ -176,10 +183,8 @@ class Digester:
                     continue
                 attributes.append((name, self._reference(item)))
             metadata = sorted((k, self._reference(v)) for k, v in obj.metadata.items())
-            return _hash(
-                type(obj).__name__, obj.source_path, getattr(obj, "_content", None),
-                getattr(obj, "_summary", None), metadata, attributes,
-            )
+            # Not the body: a page that reads it has the body's digest in its signature.
+            return _hash(type(obj).__name__, obj.source_path, getattr(obj, "_summary", None), metadata, attributes)
 
         return self._memoised(content, compute, "own")
 
@@ -212,6 +217,18 @@ def signature(names, lookup, digester):
             log.debug("fast_build: %s holds a %s, the page is always rendered", name, exc)
             return None
     return tuple(parts)
+
+
+def reads_body(content, attribute):
+    """Does reading ``attribute`` of ``content`` read its body?"""
+    if attribute in _BODY_ATTRIBUTES:
+        return True
+    return attribute in _SUMMARY_ATTRIBUTES and "summary" not in content.metadata
+
+
+def body_digest(content):
+    """The digest of a content object's body (None for no object)."""
+    return None if content is None else _hash("body", getattr(content, "_content", None))
 
 
 def changed_names(old, new):
@@ -531,11 +548,31 @@ class Build:
         self.pending = {}  # absolute path -> (page, template, names, signature)
         self.skipped = set()  # absolute paths left as they are
         self.recording = None  # set of names read by the page being rendered
+        self.bodies = None  # source paths of the bodies the page being rendered read
         self.rendered = 0
+        self._contents = None  # source path -> content object, made on first use
 
     def reusable(self):
         """The previous records, if the site-wide fingerprint did not change."""
         return self.previous if self.fingerprint == self.old_fingerprint else {}
+
+    def content_at(self, source_path):
+        """The content object (article, page, ...) read from ``source_path`` in this build."""
+        if self._contents is None:
+            self._contents = {}
+            for value in (self.context or {}).values():
+                if isinstance(value, (list, tuple)):
+                    for item in value:
+                        if isinstance(item, Content):
+                            self._contents.setdefault(item.source_path, item)
+        return self._contents.get(source_path)
+
+    def page_signature(self, names, bodies, lookup):
+        """The digests of the names a page read and of the bodies it read, or None if unknown."""
+        own = signature(names, lookup, self.digester)
+        if own is None:
+            return None
+        return own, tuple((source, body_digest(self.content_at(source))) for source in bodies)
 
     def render(self, template, localcontext):
         """Render a page, or return "" and mark it skipped when its inputs did not change."""
@@ -545,20 +582,21 @@ class Build:
         old = self.reusable().get(page)
         reusable = old is not None and old.signature is not None and old.template == template.name
         if reusable and file_matches(path, old):
-            new = signature(old.names, lookup, self.digester)
+            new = self.page_signature(old.names, old.bodies, lookup)
             if new == old.signature:
                 self.skipped.add(path)
                 self.current[page] = old
                 return ""
-            log.debug("fast_build: %s changed: %s", page, {n for n, _ in changed_names(old.signature, new)})
-        self.recording = set()
+            log.debug("fast_build: %s changed: %s", page,
+                      {n for n, _ in changed_names(old.signature[0], new and new[0])} or "an article's body")
+        self.recording, self.bodies = set(), set()
         try:
             output = template.render(localcontext)
-            names = frozenset(self.recording)
+            names, bodies = frozenset(self.recording), tuple(sorted(self.bodies))
         finally:
-            self.recording = None
+            self.recording = self.bodies = None
         self.rendered += 1
-        self.pending[path] = (page, template.name, names, signature(names, lookup, self.digester))
+        self.pending[path] = (page, template.name, names, bodies, self.page_signature(names, bodies, lookup))
         return output
 
     def written(self, path):
@@ -570,14 +608,14 @@ class Build:
         entry = self.pending.pop(path, None)
         if entry is None:
             return
-        page, template_name, names, sig = entry
+        page, template_name, names, bodies, sig = entry
         stat = os.stat(path)
-        self.current[page] = Record(template_name, names, sig, stat.st_size, stat.st_mtime_ns)
+        self.current[page] = Record(template_name, names, bodies, sig, stat.st_size, stat.st_mtime_ns)
 
     def produced(self, page):
         """A file written outside templates (a feed): kept out of the stale files, never reused."""
         stat = os.stat(os.path.join(self.output_path, page))
-        self.current[page] = Record(None, frozenset(), None, stat.st_size, stat.st_mtime_ns)
+        self.current[page] = Record(None, frozenset(), (), None, stat.st_size, stat.st_mtime_ns)
 
     def finish(self):
         """Delete stale files, save the manifest; return (rendered, skipped, removed)."""
@@ -666,10 +704,28 @@ def _current():
     return _build
 
 
+def _recording_getattr(getattr_):
+    """Jinja's attribute lookup, noting the content bodies the page being rendered reads."""
+
+    def recording_getattr(obj, attribute):
+        if (_build is not None and _build.bodies is not None and isinstance(obj, Content)
+                and reads_body(obj, attribute)):
+            _build.bodies.add(obj.source_path)
+        return getattr_(obj, attribute)
+
+    recording_getattr.recording = True
+    return recording_getattr
+
+
 def track_generator(generator):
     """generator_init (the first signal of each build): record what templates read."""
     if _current() is not None:
-        generator.env.context_class = RecordingContext
+        env = generator.env
+        env.context_class = RecordingContext
+        # Templates look attributes up through these (article.content, article["content"]).
+        for name in ("getattr", "getitem"):
+            if not getattr(getattr(env, name), "recording", False):
+                setattr(env, name, _recording_getattr(getattr(env, name)))
         _build.context = generator.context
 
 
