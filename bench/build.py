@@ -14,8 +14,10 @@ Each flavour runs, as subprocesses of the real `pelican` command: a full build
 (cold: no output, no cache), a rebuild with no change, a rebuild after editing
 one article's text and a rebuild after adding one article. Wall time, CPU
 seconds (user + system, children included) and peak RSS come from os.wait4.
-When the search plugin is enabled, one more full build of ours without it
-gives the search index's cost by difference.
+When the search plugin is enabled, one more flavour, ours without it, gives
+the search index's cost by difference (its full build only). The full builds
+of all flavours take turns, ``--repeat`` rounds with the median counting, so
+that the machine's drift during a run hits every flavour alike.
 
     python -m bench.build                  # 1,000 and 5,000 articles
     BENCH_FULL=1 python -m bench.build     # and 20,000
@@ -197,32 +199,44 @@ def median_run(runs):
     return sorted(runs, key=lambda run: run.wall)[(len(runs) - 1) // 2]
 
 
-def bench_flavour(workdir, flavour, content, exclude=(), scenarios=SCENARIOS, repeat=1):
-    """Run the scenarios for one flavour; return {scenario: Run} plus output size.
+def full_builds(flavours, repeat=1):
+    """Cold full builds of each flavour ({name: settings path}); return {name: median Run}.
 
-    The full build runs ``repeat`` times from scratch (no output, no cache) and
-    the median run counts: one run of a few seconds varies by 10-20 % here.
+    The flavours take turns, ``repeat`` rounds (output and cache removed
+    before each build), so that the machine's drift (one run of a few
+    seconds varies by 10-20 % here) hits them alike; the median run counts.
     """
-    settings = prepare(workdir, flavour, content, exclude)
+    runs = {name: [] for name in flavours}
+    for _ in range(repeat):
+        for name, settings in flavours.items():
+            for generated in ("output", "cache"):
+                shutil.rmtree(settings.parent / generated, ignore_errors=True)
+            runs[name].append(run_pelican(settings))
+    return {name: median_run(found) for name, found in runs.items()}
+
+
+def rebuilds(settings, scenarios=SCENARIOS):
+    """The rebuild scenarios (no change, edit one, add one) after a full build; {scenario: Run}."""
     folder = settings.parent
     results = {}
     for scenario in scenarios:
+        if scenario == "full":
+            continue
         if scenario == "edit":
             edit_one(folder / "content")
         elif scenario == "add":
             add_one(folder / "content")
-        if scenario == "full":
-            runs = []
-            for _ in range(repeat):
-                for generated in ("output", "cache"):
-                    shutil.rmtree(folder / generated, ignore_errors=True)
-                runs.append(run_pelican(settings))
-            results[scenario] = median_run(runs)
-        else:
-            results[scenario] = run_pelican(settings)
-        if scenario == "full":
-            results["files"], results["bytes"] = tree_size(folder / "output")
-    shutil.rmtree(folder)
+        results[scenario] = run_pelican(settings)
+    return results
+
+
+def bench_flavour(workdir, flavour, content, exclude=(), scenarios=SCENARIOS, repeat=1):
+    """Run the scenarios for one flavour; return {scenario: Run} plus output size."""
+    settings = prepare(workdir, flavour, content, exclude)
+    results = {"full": full_builds({flavour: settings}, repeat)[flavour]}
+    results["files"], results["bytes"] = tree_size(settings.parent / "output")
+    results.update(rebuilds(settings, scenarios))
+    shutil.rmtree(settings.parent)
     return results
 
 
@@ -231,21 +245,32 @@ def bench_size(count, workdir, vanilla=True, data=corpus.DEFAULT_DATA, exclude=(
     """All flavours on one archive of ``count`` articles; return a dict of results.
 
     ``exclude`` leaves plugins out of "ours" altogether; each plugin of
-    ``attribute`` costs one more full build without it, to report its share.
+    ``attribute`` costs one more flavour without it (full builds only), to
+    report its share. The full builds of all flavours take turns.
     """
     content = Path(workdir) / f"corpus-{count}"
     corpus.write(content, count, data=data)
-    row = {"articles": count}
-    if vanilla:
-        row["vanilla"] = bench_flavour(workdir, "vanilla", content, repeat=repeat)
-    row["ours"] = bench_flavour(workdir, "ours", content, exclude, repeat=repeat)
     enabled = [p.rsplit(".", 1)[-1] for p in our_plugins(exclude)]
-    row["plugins"] = {}
-    for plugin in attribute:
-        if plugin not in enabled:
-            continue
-        without = bench_flavour(workdir, f"ours-no-{plugin}", content, (*exclude, plugin), scenarios=("full",),
-                                repeat=repeat)
+    measured = [plugin for plugin in attribute if plugin in enabled]
+    flavours = {}
+    if vanilla:
+        flavours["vanilla"] = prepare(workdir, "vanilla", content)
+    flavours["ours"] = prepare(workdir, "ours", content, exclude)
+    for plugin in measured:
+        flavours[f"ours-no-{plugin}"] = prepare(workdir, f"ours-no-{plugin}", content, (*exclude, plugin))
+    full = full_builds(flavours, repeat)
+    results = {}
+    for name, settings in flavours.items():
+        results[name] = {"full": full[name]}
+        results[name]["files"], results[name]["bytes"] = tree_size(settings.parent / "output")
+        if not name.startswith("ours-no-"):
+            results[name].update(rebuilds(settings))
+        shutil.rmtree(settings.parent)
+    row = {"articles": count, "ours": results["ours"], "plugins": {}}
+    if vanilla:
+        row["vanilla"] = results["vanilla"]
+    for plugin in measured:
+        without = results[f"ours-no-{plugin}"]
         row["plugins"][plugin] = {
             "wall": row["ours"]["full"].wall - without["full"].wall,
             "cpu": row["ours"]["full"].cpu - without["full"].cpu,
