@@ -429,6 +429,17 @@
   root.hidden = false;
   var initial = readState();
   applyState(initial);
-  search(initial);
+  // The first search starts once the page has painted: its index files then
+  // arrive to an idle page instead of queueing behind the first layout and
+  // paint, and the search box shows without waiting for them.
+  afterFirstPaint(function () { search(initial); });
   if (!initial.q) box.focus();
+
+  function afterFirstPaint(callback) {
+    if (window.requestAnimationFrame) {
+      window.requestAnimationFrame(function () { setTimeout(callback, 0); });
+    } else {
+      setTimeout(callback, 0);
+    }
+  }
 })();
