@@ -244,6 +244,17 @@ def test_analysis_cache_is_reused_by_content_hash():
     assert set(fresh) == {key, si.fingerprint(ARCHIVE[1])}
 
 
+def test_analysis_cache_round_trips_and_a_damaged_one_is_empty(tmp_path):
+    cache = {si.fingerprint(item): si.analyzed_fields(item) for item in ARCHIVE}
+    path = tmp_path / "search" / "analysis.pickle"
+    si.save_cache(path, cache)
+    assert si.load_cache(path) == cache
+    assert list(path.parent.iterdir()) == [path]  # no temporary file left
+    path.write_bytes(b"not a pickle")
+    assert si.load_cache(path) == {}
+    assert si.load_cache(tmp_path / "missing.pickle") == {}
+
+
 def test_write_files_copies_lunr_and_clears_old_shards(tmp_path):
     lunr_js = tmp_path / "lunr.js"
     lunr_js.write_text("/* lunr */", encoding="utf-8")

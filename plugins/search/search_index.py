@@ -49,7 +49,7 @@ Build time: lunr.py's Builder copies every token and inserts vector
 elements one at a time (minutes for 10,000 articles), so the index is built
 by a subclass with the same configuration and arithmetic that the tests prove
 gives output identical to lunr.py's own; and the analysis of each article
-(its terms per field) is cached in ``CACHE_PATH/search/analysis.json`` keyed
+(its terms per field) is cached in ``CACHE_PATH/search/analysis.pickle`` keyed
 by a hash of its text, so a rebuild analyzes only new or changed articles.
 
 A small manifest (term shard boundaries, field names, analyzer data, each
@@ -78,6 +78,7 @@ import json
 import logging
 import math
 import os
+import pickle
 import re
 import shutil
 import sys
@@ -639,20 +640,26 @@ def iter_search_files(documents, topics, options, analyzed=None):
 # -- the analysis cache ------------------------------------------------------------
 
 def load_cache(path):
-    """{fingerprint: analyzed fields} from ``path`` (missing or unreadable: empty)."""
+    """{fingerprint: analyzed fields} from ``path`` (missing, unreadable or not a cache: empty)."""
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        with open(path, "rb") as handle:
+            cache = pickle.load(handle)
+    except Exception:  # noqa: BLE001 - a damaged cache is only a slower build
         return {}
+    return cache if isinstance(cache, dict) else {}
 
 
 def save_cache(path, cache):
-    """Write the analysis cache atomically, streamed (it holds every article's terms)."""
+    """Write the analysis cache atomically, streamed (it holds every article's terms).
+
+    A pickle: it loads and saves about four times faster than the same JSON,
+    and it is read on every build.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f"{path.name}.tmp{os.getpid()}")
-    with temporary.open("w", encoding="utf-8") as handle:
-        json.dump(cache, handle, sort_keys=True, separators=(",", ":"))
+    with temporary.open("wb") as handle:
+        pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(temporary, path)
 
 
@@ -845,11 +852,12 @@ def index_articles(generators, settings, options, lunr_js):
     started = time.perf_counter()
     documents = order(article_document(article) for article in _articles(generators))
     topics = sorted({*settings.get("ARCHIVE_TOPICS", {}), *(doc["topic"] for doc in documents)})
-    cache_file = Path(options["cache_path"] or Path(settings["CACHE_PATH"]) / "search") / "analysis.json"
+    cache_file = Path(options["cache_path"] or Path(settings["CACHE_PATH"]) / "search") / "analysis.pickle"
     cache = load_cache(cache_file)
     analyzed, fresh = analyze_all(documents, cache)
     reused = len(cache.keys() & fresh.keys())
-    save_cache(cache_file, fresh)
+    if fresh.keys() != cache.keys():  # same keys: the same articles, the same analyses
+        save_cache(cache_file, fresh)
     del cache, fresh
     # The builder keeps its own counts of each article's terms: hand the
     # analyzed lists over one by one so that both are never whole at once.
