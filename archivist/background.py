@@ -79,10 +79,14 @@ class Done:
         return self.result
 
 
+def usable_cpus():
+    """The CPUs this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def can_fork():
     """Whether work can go to a forked process on a CPU of its own."""
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return "fork" in multiprocessing.get_all_start_methods() and cpus > 1
+    return "fork" in multiprocessing.get_all_start_methods() and usable_cpus() > 1
 
 
 def start(work, parallel=True, name="background work"):

@@ -268,8 +268,10 @@ def test_write_files_copies_lunr_and_clears_old_shards(tmp_path):
 
 
 def test_missing_lunr_js_says_how_to_get_it(tmp_path):
+    missing = tmp_path / "node_modules" / "lunr" / "lunr.js"
     with pytest.raises(si.SearchSettingsError, match=r"lunr.js not found; run `npm ci`"):
-        si.write_files(tmp_path, [], tmp_path / "node_modules" / "lunr" / "lunr.js")
+        si.lunr_js_path(si.settings_from({"lunr_js": str(missing)}))
+    assert si.lunr_js_path(si.settings_from(None)).name == "lunr.js"  # node_modules of the repository
 
 
 def test_the_fast_builder_serializes_exactly_what_lunr_py_builds():

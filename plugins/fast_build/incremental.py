@@ -47,6 +47,7 @@ from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
 
+from archivist import background
 from archivist.settings import merge_options
 
 log = logging.getLogger(__name__)
@@ -508,7 +509,7 @@ def read_in_parallel(generator, options):
     global _reading
     import multiprocessing
 
-    processes = options["processes"] or len(os.sched_getaffinity(0))
+    processes = options["processes"] or background.usable_cpus()
     if processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return 0
     paths = uncached_sources(generator)

@@ -437,10 +437,11 @@ def _shards(head, postings, field_vectors, shard_bytes, common_docs=None):
     common = {}  # term index -> {doc ref: whole-word score}
     groups, current, size = [], [], 0
     for term, posting in postings:
-        if common_docs is not None and len(_word_docs(posting)) >= common_docs:
+        documents = len(_word_docs(posting)) if common_docs is not None else 0
+        if common_docs is not None and documents >= common_docs:
             common[posting["_index"]] = {}
             # Body postings are left out; each document costs an exact result.
-            cost = len(term) + _posting_size({**posting, "body": ()}) + 14 * len(_word_docs(posting))
+            cost = len(term) + _posting_size({**posting, "body": ()}) + 14 * documents
         else:
             cost = len(term) + _posting_size(posting)
         if current and size + cost > shard_bytes:
@@ -785,16 +786,17 @@ def article_document(article):
 
 
 def lunr_js_path(options):
-    if options["lunr_js"]:
-        return Path(options["lunr_js"])
-    return Path(__file__).resolve().parents[2] / "node_modules" / "lunr" / "lunr.js"
+    """The lunr.js to copy into the site; SearchSettingsError says how to get it when it is missing."""
+    lunr_js = Path(options["lunr_js"]) if options["lunr_js"] else (
+        Path(__file__).resolve().parents[2] / "node_modules" / "lunr" / "lunr.js")
+    if not lunr_js.is_file():
+        raise SearchSettingsError(f"{lunr_js}: {MISSING_LUNR_JS}")
+    return lunr_js
 
 
 def write_files(output_path, files, lunr_js):
     """Write ``files``, (relative path, text) pairs, under ``output_path``/search/ with a
-    copy of lunr.js; return the relative paths written."""
-    if not lunr_js.is_file():
-        raise SearchSettingsError(f"{lunr_js}: {MISSING_LUNR_JS}")
+    copy of ``lunr_js`` (from :func:`lunr_js_path`); return the relative paths written."""
     root = Path(output_path) / DIRECTORY
     for folder in ("t", "d", "x"):  # shards of an earlier, larger build must not linger
         shutil.rmtree(root / folder, ignore_errors=True)
@@ -831,9 +833,7 @@ def generate(generators):
         return
     settings = generators[0].settings
     options = settings_from(settings.get("SEARCH"))
-    lunr_js = lunr_js_path(options)
-    if not lunr_js.is_file():  # said before any page is written, not at the end
-        raise SearchSettingsError(f"{lunr_js}: {MISSING_LUNR_JS}")
+    lunr_js = lunr_js_path(options)  # a missing lunr.js is said before any page is written
     _running = background.start(
         lambda: index_articles(generators, settings, options, lunr_js), options["parallel"], "the search index"
     )
