@@ -13,9 +13,16 @@ The receivers below only adapt Pelican objects to the plain functions of
   count, url and slug, in ARCHIVE_TOPICS order; ``topic_descriptions``:
   topic name -> description.
 
+Pelican's tag, topic and author pages are written by its own methods, called
+once per group so that each filters only that group's articles (see
+``write_each_group_alone``).
+
 Setting: ARCHIVE_SITE = {...} merged over ``core.DEFAULTS``.
 """
 
+import copy
+import functools
+import itertools
 import logging
 import os
 
@@ -74,6 +81,49 @@ def enrich_articles(generator):
     _set_sitemap_clock(core.newest_date(plain))
 
 
+# Pelican's methods that write one page per group (tag, topic, author), and
+# the generator attribute holding their groups.
+_GROUP_WRITERS = {"generate_tags": "tags", "generate_categories": "categories", "generate_authors": "authors"}
+
+
+def write_each_group_alone(generator):
+    """article_generator_finalized: Pelican writes each tag's and topic's page seeing that group only.
+
+    For every group, Pelican's method picks the group's dates out of the whole
+    archive (``[article for article in self.dates if article in articles]``):
+    6,400 tags x 5,000 articles is 32 million membership tests, 4.5 s a build,
+    and 16 times that at 20,000 articles. A faster ``in`` does not help (the
+    scan of the whole archive per tag is the cost), so on this generator each
+    method is replaced by one that calls Pelican's own once per group, on a
+    copy of the generator holding that group alone and, as ``dates``, the
+    group's articles in date order: Pelican's code then writes the same pages
+    from the same values, scanning a few articles per tag.
+
+    Pelican's Content defines no ``__eq__``, so its ``in`` is an identity
+    test, which an index by ``id`` answers; articles of a class that defines
+    one are left to Pelican's own filtering.
+    """
+    for name, attribute in _GROUP_WRITERS.items():
+        method = getattr(type(generator), name, None)
+        if method is not None:
+            setattr(generator, name, functools.partial(_write_each_group_alone, generator, method, attribute))
+
+
+def _write_each_group_alone(generator, method, attribute, write):
+    groups = getattr(generator, attribute)
+    pairs = list(groups.items() if isinstance(groups, dict) else groups)
+    dates = generator.dates
+    if not core.equal_only_to_themselves(itertools.chain(dates, *(articles for _, articles in pairs))):
+        method(generator, write)  # Pelican's `in` is not an identity test here: let it filter
+        return
+    index = core.index_by_identity(dates)
+    for group, articles in pairs:
+        alone = copy.copy(generator)
+        setattr(alone, attribute, {group: articles} if isinstance(groups, dict) else [(group, articles)])
+        alone.dates = core.members_in_order(dates, index, articles)
+        method(alone, write)
+
+
 _CONTENT_GROUPS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
                    "drafts_translations", "pages", "hidden_pages", "draft_pages", "draft_translations")
 
@@ -116,6 +166,7 @@ def trim_feed(context, feed):
 
 def register():
     signals.article_generator_finalized.connect(enrich_articles)
+    signals.article_generator_finalized.connect(write_each_group_alone)
     signals.all_generators_finalized.connect(freeze_urls)
     signals.feed_generated.connect(trim_feed)
     signals.finalized.connect(write_robots_txt)

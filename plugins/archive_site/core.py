@@ -81,6 +81,33 @@ def neighbours(items):
     return result
 
 
+def equal_only_to_themselves(objects):
+    """Do all ``objects`` compare equal only to themselves (their classes define no ``__eq__``)?
+
+    Then ``x in some_list`` is an identity test, which an index by ``id`` can answer.
+    """
+    return all(cls.__eq__ is object.__eq__ for cls in {type(item) for item in objects})
+
+
+def index_by_identity(ordered):
+    """{id(item): [its positions in ``ordered``]}, for ``members_in_order``."""
+    index = {}
+    for position, item in enumerate(ordered):
+        index.setdefault(id(item), []).append(position)
+    return index
+
+
+def members_in_order(ordered, index, members):
+    """``[item for item in ordered if item in members]`` for items equal only to themselves.
+
+    ``index`` is ``index_by_identity(ordered)``. The comprehension scans all
+    of ``ordered`` for each call; this looks each member up instead, so the
+    cost follows the length of ``members``.
+    """
+    positions = sorted({position for member in members for position in index.get(id(member), ())})
+    return [ordered[position] for position in positions]
+
+
 def relatedness(a, b):
     """Shared tags, plus one for the same topic."""
     return len(set(a["tags"]) & set(b["tags"])) + (1 if a["topic"] == b["topic"] else 0)

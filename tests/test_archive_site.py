@@ -1,0 +1,129 @@
+"""plugins/archive_site: what keeps its build work small, on plain data and Pelican's own methods.
+
+The pages themselves are tested in test_theme.py; here, that the faster
+ways give the answers of the plain ones: tag and topic pages written one
+group at a time, word counts kept between builds.
+"""
+
+import pickle
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pelican.generators import ArticlesGenerator
+
+from .conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "plugins"))
+import archive_site  # noqa: E402
+from archive_site import core  # noqa: E402
+
+
+class Story:
+    """An article as Pelican's Content is for ``in``: equal only to itself."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"Story({self.name!r})"
+
+
+class Group:
+    """A tag, topic or author: what Pelican's page-writing methods read from one."""
+
+    def __init__(self, name):
+        self.name = self.slug = self.page_name = name
+        self.save_as = f"{name}/index.html"
+        self.url = self.save_as
+
+    def __lt__(self, other):
+        return self.name < other.name
+
+
+# --- members_in_order ---------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 7), max_size=20), st.lists(st.integers(0, 9), max_size=8))
+def test_members_in_order_is_the_filter_pelican_writes(order, picks):
+    stories = [Story(n) for n in range(10)]
+    ordered = [stories[n] for n in order]  # may repeat an article, or lack one
+    members = [stories[n] for n in picks]
+    index = core.index_by_identity(ordered)
+    assert core.members_in_order(ordered, index, members) == [s for s in ordered if s in members]
+
+
+def test_identity_holds_only_for_objects_without_an_eq_of_their_own():
+    class Equal(Story):
+        def __eq__(self, other):
+            return isinstance(other, Equal)
+
+        __hash__ = object.__hash__
+
+    assert core.equal_only_to_themselves([Story("a"), Story("b"), object()])
+    assert core.equal_only_to_themselves([])
+    assert not core.equal_only_to_themselves([Story("a"), Equal("b")])
+
+
+# --- tag, topic and author pages, one group at a time -------------------------
+
+
+def articles_generator(stories, tags, categories, authors=None):
+    """Pelican's ArticlesGenerator with only what its page-writing methods read."""
+    generator = ArticlesGenerator.__new__(ArticlesGenerator)
+    generator._templates = {"tag": "tag.html", "category": "category.html", "author": "author.html"}
+    generator.context = {"SITENAME": "test"}
+    generator.articles = list(stories)
+    generator.dates = sorted(stories, key=lambda story: story.name, reverse=True)
+    generator.tags = {Group(name): [stories[n] for n in members] for name, members in tags.items()}
+    generator.categories = sorted((Group(name), [stories[n] for n in members]) for name, members in categories.items())
+    generator.authors = sorted((Group(name), [stories[n] for n in members]) for name, members in (authors or {}).items())
+    return generator
+
+
+def pages_written(generator):
+    """(save_as, template, articles, dates) of each page the generator's methods write, in order."""
+    written = []
+
+    def write(save_as, template, context, **values):
+        assert context is generator.context
+        written.append((save_as, template, values["articles"], values["dates"], values["all_articles"]))
+
+    generator.generate_tags(write)
+    generator.generate_categories(write)
+    generator.generate_authors(write)
+    return written
+
+
+def test_group_pages_are_written_as_pelican_writes_them():
+    stories = [Story(f"s{n}") for n in range(6)]
+    tags = {"coast": [0, 3, 5], "rail": [4], "tides": [5, 2, 2]}  # an article tagged twice
+    categories = {"World": [0, 1, 2], "Science": [3, 4, 5]}
+    authors = {"Ann": [1, 4]}
+    expected = pages_written(articles_generator(stories, tags, categories, authors))
+    faster = articles_generator(stories, tags, categories, authors)
+    archive_site.write_each_group_alone(faster)
+    assert pages_written(faster) == expected
+    assert [page[0] for page in expected] == [
+        "coast/index.html", "rail/index.html", "tides/index.html",
+        "Science/index.html", "World/index.html", "Ann/index.html",
+    ]
+    assert [story.name for story in expected[2][3]] == ["s5", "s2"]  # dates: once each, newest first
+
+
+def test_group_pages_of_articles_with_an_eq_are_left_to_pelican():
+    class Equal(Story):
+        def __eq__(self, other):
+            return isinstance(other, Equal) and other.name[0] == self.name[0]
+
+        __hash__ = object.__hash__
+
+    stories = [Equal("a1"), Equal("a2"), Equal("b1")]
+    generator = articles_generator(stories, {"coast": [0]}, {"World": [2]})
+    expected = pages_written(generator)
+    archive_site.write_each_group_alone(generator)
+    assert pages_written(generator) == expected
+    # Pelican's `in` finds a2 equal to a1: the tag page's dates hold both.
+    assert [story.name for story in expected[0][3]] == ["a2", "a1"]
