@@ -5,10 +5,9 @@ ways give the answers of the plain ones: tag and topic pages written one
 group at a time, word counts kept between builds.
 """
 
-import pickle
 import sys
+from datetime import datetime, timezone
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pelican.generators import ArticlesGenerator
@@ -127,3 +126,28 @@ def test_group_pages_of_articles_with_an_eq_are_left_to_pelican():
     assert pages_written(generator) == expected
     # Pelican's `in` finds a2 equal to a1: the tag page's dates hold both.
     assert [story.name for story in expected[0][3]] == ["a2", "a1"]
+
+
+# --- related articles -----------------------------------------------------------
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 3),  # day: many ties, broken by slug
+            st.integers(0, 2),  # hour
+            st.sampled_from(["World", "Science", "Culture", "Sport"]),
+            st.lists(st.sampled_from(["coast", "tides", "rail", "museum", "ships", "storm", "port"]), max_size=5),
+        ),
+        max_size=40,
+    ),
+    st.integers(0, 7),
+)
+def test_related_all_agrees_with_related_on_larger_archives(rows, limit):
+    items = [
+        {"slug": f"s{index:02d}", "date": datetime(2024, 1, day + 1, hour, tzinfo=timezone.utc), "topic": topic,
+         "tags": tags}  # a tag may be listed twice
+        for index, (day, hour, topic, tags) in enumerate(rows)
+    ]
+    assert core.related_all(items, limit) == {item["slug"]: core.related(item, items, limit) for item in items}

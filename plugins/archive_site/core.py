@@ -4,6 +4,9 @@ Nothing here imports Pelican: the plugin's signal receivers (``__init__.py``)
 adapt Pelican objects to these functions and back.
 """
 
+import collections
+import heapq
+import itertools
 import math
 import re
 from datetime import datetime, timezone
@@ -141,38 +144,40 @@ def related_all(items, limit=DEFAULTS["related_max"]):
     ``related`` compares every pair (quadratic: 10^8 pairs at 10,000
     articles). Here only articles that share a tag are scored, through an
     index from tag to articles; articles that share only the topic all score
-    1, so each topic's newest ones (kept in ranking order) fill the rest.
+    1, so each topic's best ones in ranking order fill the rest. Slugs are
+    unique (archive_guard refuses a duplicate).
+
+    Items are numbered once in ranking order (newer first, then smaller
+    slug), so a candidate is the pair (-score, number) and the best ``limit``
+    are picked by ``heapq.nsmallest``: each date's timestamp is taken once,
+    not for every candidate of every article (900,000 times at 5,000
+    articles), and candidate lists are not sorted whole to keep five.
     """
+    ranked = sorted(items, key=lambda item: _ranking(0, item))
+    topics = [item["topic"] for item in ranked]
     by_tag = {}
     by_topic = {}
-    for other in items:
-        for tag in set(other["tags"]):
-            by_tag.setdefault(tag, []).append(other)
-        by_topic.setdefault(other["topic"], []).append(other)
-    for members in by_topic.values():
-        members.sort(key=lambda other: _ranking(1, other))
+    for number, item in enumerate(ranked):
+        for tag in set(item["tags"]):
+            by_tag.setdefault(tag, []).append(number)
+        by_topic.setdefault(item["topic"], []).append(number)
 
     result = {}
-    for item in items:
-        shared = {}
-        for tag in set(item["tags"]):
-            for other in by_tag[tag]:
-                if other["slug"] != item["slug"]:
-                    shared[other["slug"]] = (shared.get(other["slug"], (0, other))[0] + 1, other)
-        scored = [
-            (count + (1 if other["topic"] == item["topic"] else 0), other) for count, other in shared.values()
-        ]
+    for number, item in enumerate(ranked):
+        shared = collections.Counter(itertools.chain.from_iterable(by_tag[tag] for tag in set(item["tags"])))
+        del shared[number]
+        topic = item["topic"]
+        candidates = [(-count - (topics[other] == topic), other) for other, count in shared.items()]
         # Topic-only matches (score 1): the best `limit` of them are enough.
         taken = 0
-        for other in by_topic.get(item["topic"], ()):
+        for other in by_topic[topic]:
             if taken >= limit:
                 break
-            if other["slug"] != item["slug"] and other["slug"] not in shared:
-                scored.append((1, other))
+            if other != number and other not in shared:
+                candidates.append((-1, other))
                 taken += 1
-        scored.sort(key=lambda pair: _ranking(*pair))
-        result[item["slug"]] = [other["slug"] for _, other in scored[:limit]]
-    return result
+        result[item["slug"]] = [ranked[other]["slug"] for _, other in heapq.nsmallest(limit, candidates)]
+    return {item["slug"]: result[item["slug"]] for item in items}
 
 
 def summary_only(description, content):
