@@ -5,9 +5,13 @@ ways give the answers of the plain ones: tag and topic pages written one
 group at a time, word counts kept between builds.
 """
 
+import pickle
 import sys
+import types
 from datetime import datetime, timezone
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pelican.generators import ArticlesGenerator
@@ -151,3 +155,80 @@ def test_related_all_agrees_with_related_on_larger_archives(rows, limit):
         for index, (day, hour, topic, tags) in enumerate(rows)
     ]
     assert core.related_all(items, limit) == {item["slug"]: core.related(item, items, limit) for item in items}
+
+
+# --- word counts kept between builds ---------------------------------------------
+
+
+BODIES = ["<p>One two three.</p>", "<p>Four <em>five</em></p><pre>not read</pre>", ""]
+
+
+def test_word_counts_count_new_bodies_and_reuse_known_ones():
+    counts, fresh = core.word_counts(BODIES, {})
+    assert counts == [core.count_words(body) for body in BODIES] == [3, 2, 0]
+    assert set(fresh) == {core.markup_key(body) for body in BODIES}
+    # A known count is taken as it is (here a wrong one, to show it was not recounted).
+    known = {core.markup_key(BODIES[0]): 99, core.markup_key("<p>gone</p>"): 1}
+    counts, fresh = core.word_counts(BODIES, known)
+    assert counts == [99, 2, 0]
+    assert set(fresh) == {core.markup_key(body) for body in BODIES}  # the article removed is forgotten
+
+
+def test_markup_key_follows_the_bytes():
+    assert core.markup_key("<p>a</p>") == core.markup_key("<p>a</p>") != core.markup_key("<p>a </p>")
+    assert core.markup_key(None) == core.markup_key("")
+
+
+def test_saved_word_counts_load_only_under_the_same_rules(tmp_path):
+    path = tmp_path / "archive_site" / "word_counts.pickle"
+    rules = core.counting_rules()
+    assert rules == core.counting_rules() and len(rules) == 16
+    assert core.load_word_counts(path, rules) == {}  # no file yet
+    core.save_word_counts(str(path), rules, {b"k": 3})
+    assert core.load_word_counts(path, rules) == {b"k": 3}
+    assert core.load_word_counts(path, b"other rules") == {}
+    assert core.load_word_counts(path, None) == {}
+    assert [p.name for p in path.parent.iterdir()] == ["word_counts.pickle"]  # no temporary left
+
+
+def test_counting_rules_change_with_the_counting_code(tmp_path, monkeypatch):
+    source = tmp_path / "html_text.py"
+    source.write_bytes(Path(core.html_text.__file__).read_bytes())
+    monkeypatch.setattr(core.html_text, "__file__", str(source))
+    before = core.counting_rules()
+    source.write_bytes(source.read_bytes() + b"\n# changed\n")
+    assert core.counting_rules() != before
+    source.unlink()
+    assert core.counting_rules() is None  # unreadable: no cache at all
+
+
+@pytest.mark.parametrize("damage", [
+    b"",
+    b"not a pickle",
+    pickle.dumps(["a", "list"]),
+    pickle.dumps({"rules": "?"}),
+    pickle.dumps({"rules": "R", "counts": {b"k": "three"}}),
+    pickle.dumps({"rules": "R", "counts": [1, 2]}),
+])
+def test_a_damaged_word_count_cache_means_counting_again(tmp_path, damage):
+    path = tmp_path / "word_counts.pickle"
+    path.write_bytes(damage)
+    assert core.load_word_counts(path, "R") == {}
+
+
+def test_the_build_keeps_word_counts_in_the_cache_folder(tmp_path, monkeypatch):
+    articles = [types.SimpleNamespace(_content=body) for body in BODIES]
+    settings = {"CACHE_PATH": str(tmp_path), "LOAD_CONTENT_CACHE": True}
+    path = tmp_path / archive_site.WORD_COUNTS_FILE
+    assert archive_site._word_counts(articles, settings) == [3, 2, 0]
+    written = path.stat().st_mtime_ns
+
+    def no_counting(markup):
+        raise AssertionError("counted again")
+
+    monkeypatch.setattr(core, "count_words", no_counting)
+    assert archive_site._word_counts(articles, settings) == [3, 2, 0]
+    assert path.stat().st_mtime_ns == written  # nothing new: not written again
+    # Like Pelican's content cache, not loaded with LOAD_CONTENT_CACHE = False (pelican --ignore-cache).
+    with pytest.raises(AssertionError, match="counted again"):
+        archive_site._word_counts(articles, {**settings, "LOAD_CONTENT_CACHE": False})

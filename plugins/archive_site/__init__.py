@@ -6,7 +6,9 @@ The receivers below only adapt Pelican objects to the plain functions of
 
 - ``article.reading_time`` (minutes; the word count itself is not kept on
   the article: fast_build digests every attribute of an article shown in a
-  list, and a count that changes with every typo fix would re-render them);
+  list, and a count that changes with every typo fix would re-render them;
+  counts are kept in CACHE_PATH by a hash of each body's HTML, so a rebuild
+  turns only new or edited bodies into text);
 - ``article.prev_article`` / ``article.next_article`` (older / newer, or None);
 - ``article.related_articles`` (list of articles, best first);
 - ``archive_topics`` in the template context: dicts with name, description,
@@ -52,6 +54,22 @@ def _set_sitemap_clock(when):
     sitemap.generator.now = when
 
 
+# In CACHE_PATH: the word count of each body, by a hash of its HTML.
+WORD_COUNTS_FILE = os.path.join("archive_site", "word_counts.pickle")
+
+
+def _word_counts(articles, settings):
+    """The word count of each article's body, counting only bodies the last build did not."""
+    path = os.path.join(settings["CACHE_PATH"], WORD_COUNTS_FILE)
+    rules = core.counting_rules()
+    # Loaded when Pelican loads its content cache (not with `pelican --ignore-cache`).
+    known = core.load_word_counts(path, rules) if settings.get("LOAD_CONTENT_CACHE") else {}
+    counts, fresh = core.word_counts([article._content for article in articles], known)
+    if rules is not None and fresh.keys() != known.keys():  # same keys: the same counts
+        core.save_word_counts(path, rules, fresh)
+    return counts
+
+
 def enrich_articles(generator):
     """article_generator_finalized: everything the templates read from the articles."""
     settings = core.merge_settings(generator.settings.get("ARCHIVE_SITE"))
@@ -61,8 +79,9 @@ def enrich_articles(generator):
 
     around = core.neighbours(plain)
     related = core.related_all(plain, settings["related_max"])
-    for article, item in zip(articles, plain):
-        article.reading_time = core.reading_time(core.count_words(article._content), settings["words_per_minute"])
+    words = _word_counts(articles, generator.settings)
+    for article, item, count in zip(articles, plain, words):
+        article.reading_time = core.reading_time(count, settings["words_per_minute"])
         older, newer = around[item["slug"]]
         article.prev_article = by_slug.get(older)
         article.next_article = by_slug.get(newer)

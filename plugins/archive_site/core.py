@@ -5,12 +5,17 @@ adapt Pelican objects to these functions and back.
 """
 
 import collections
+import hashlib
 import heapq
 import itertools
 import math
+import os
+import pickle
 import re
+import sys
 from datetime import datetime, timezone
 
+from archivist import html_text
 from archivist.html_text import NOT_TEXT, html_to_text
 from archivist.settings import merge_options
 
@@ -61,6 +66,71 @@ def merge_settings(user):
 def count_words(markup):
     """Words in the text of an HTML fragment; "don't" and "30-day" are one word each."""
     return len(WORD.findall(html_to_text(markup, skipped=NOT_READ)))
+
+
+def markup_key(markup):
+    """A content hash of an HTML fragment: the key of its word count in the cache."""
+    return hashlib.blake2b((markup or "").encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def word_counts(markups, known):
+    """(word count of each of ``markups``, {markup_key: count} of them all).
+
+    Counts found in ``known`` ({markup_key: count}, a previous build's) are
+    taken as they are, the others counted: turning HTML into text is most of
+    the cost, and a rebuild after one edit has one body to count.
+    """
+    counts, fresh = [], {}
+    for markup in markups:
+        key = markup_key(markup)
+        count = known.get(key)
+        if count is None:
+            count = count_words(markup)
+        fresh[key] = count
+        counts.append(count)
+    return counts, fresh
+
+
+def counting_rules():
+    """A digest of what a word count depends on besides the HTML: the counting code and Python.
+
+    Stored with the cached counts, so a change to this module or to
+    archivist.html_text counts every body again. None if a source is unreadable.
+    """
+    hasher = hashlib.blake2b(digest_size=16)
+    hasher.update(sys.version.encode("utf-8"))
+    try:
+        for path in (__file__, html_text.__file__):
+            with open(path, "rb") as source:
+                hasher.update(source.read())
+    except OSError:
+        return None
+    return hasher.digest()
+
+
+def load_word_counts(path, rules):
+    """{markup_key: count} saved at ``path`` under the same ``rules``; {} for anything else.
+
+    A missing, damaged or outdated cache only means counting again.
+    """
+    try:
+        with open(path, "rb") as stream:
+            saved = pickle.load(stream)
+        counts = saved["counts"]
+        if rules is not None and saved["rules"] == rules and all(type(count) is int for count in counts.values()):
+            return dict(counts)
+    except Exception:  # noqa: BLE001 - any damage: count again
+        pass
+    return {}
+
+
+def save_word_counts(path, rules, counts):
+    """Write the counts atomically: a crash leaves the old file or the new one, never half of one."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    temporary = f"{path}.tmp{os.getpid()}"
+    with open(temporary, "wb") as stream:
+        pickle.dump({"rules": rules, "counts": counts}, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)
 
 
 def reading_time(words, words_per_minute=DEFAULTS["words_per_minute"]):
