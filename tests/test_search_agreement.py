@@ -36,7 +36,7 @@ TRICKY_TEXTS = [
 ]
 
 
-def build_small_site(tmp, common_docs=3, parallel=True, check=True):
+def build_small_site(tmp, common_docs=3, common_prefix_docs=1, parallel=True, check=True):
     content = copy_content(tmp, ROOT / "tests" / "fixtures" / "archive")
     for path in (ROOT / "content" / "articles").rglob("*.md"):
         target = content / "articles" / path.relative_to(ROOT / "content" / "articles")
@@ -48,7 +48,8 @@ def build_small_site(tmp, common_docs=3, parallel=True, check=True):
     settings.write_text(
         f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
         f"THEME = {str(ROOT / 'theme')!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
-        f"SEARCH = {{'shard_bytes': 2000, 'doc_shard_size': 3, 'common_docs': {common_docs}, 'parallel': {parallel}}}\n",
+        f"SEARCH = {{'shard_bytes': 2000, 'doc_shard_size': 3, 'common_docs': {common_docs}, "
+        f"'common_prefix_docs': {common_prefix_docs}, 'parallel': {parallel}}}\n",
         encoding="utf-8",
     )
     output = tmp / "output"
@@ -61,8 +62,9 @@ def small_site(tmp_path_factory):
     return build_small_site(tmp_path_factory.mktemp("agreement"))
 
 
-def node_search(site, queries, texts=(), words=()):
-    payload = json.dumps({"site": str(site), "queries": list(queries), "texts": list(texts), "words": list(words)})
+def node_search(site, queries, texts=(), words=(), hits=()):
+    payload = json.dumps({"site": str(site), "queries": list(queries), "texts": list(texts), "words": list(words),
+                          "hits": list(hits)})
     result = subprocess.run(
         [NODE, str(ROOT / "tests" / "js" / "agreement.js")],
         input=payload, capture_output=True, text=True, cwd=ROOT, timeout=120,
@@ -81,7 +83,9 @@ def query_set(search_dir, manifest):
     queries = set(terms)
     queries.update(term[:3] for term in terms)
     queries.update(f"{a} {b}" for a, b in zip(terms[::7], terms[3::7]))
-    queries.update(["money", "monies", "China’s satellites", "the", "zzzz nothing", "u.s. ports", "sat"])
+    # "constructor": a plain object's lookup would find Object.prototype.constructor.
+    queries.update(["money", "monies", "China’s satellites", "the", "zzzz nothing", "u.s. ports", "sat",
+                    "constructor", "the constructor", "constructor rule"])
     return sorted(queries)
 
 
@@ -140,6 +144,27 @@ def test_stored_results_of_common_words_equal_lunr_js_searching_the_whole_index(
         assert {ref: si._round(score) for ref, score in from_stored[word].items()} == \
             {ref: si._round(score) for ref, score in from_lunr[word].items()}, word
         assert len(from_lunr[word]) >= 3
+
+
+def test_stored_prefix_results_equal_lunr_js_searching_the_same_shards(small_site, tmp_path):
+    # The same archive with no stored prefixes: the same shards (prefixes are
+    # stored after the terms are cut into shards), lunr.js expands every prefix.
+    searched = build_small_site(tmp_path, common_prefix_docs=10**6)
+    search_dir = small_site / "search"
+    manifest = si.read_manifest(search_dir)
+    assert si.read_manifest(searched / "search") == manifest
+    stored = set()
+    for number in range(len(manifest["termShards"])):
+        stored.update(si.read_shard(search_dir, number).prefixes)
+    assert len(stored) > 20
+    queries = sorted(stored) + [f"the {word}" for word in sorted(stored)[::5]]
+    with_stored = node_search(small_site, queries, hits=queries)
+    with_lunr = node_search(searched, queries, hits=queries)
+    assert with_stored["searches"] == with_lunr["searches"]
+    rounded = {query: {key: {ref: si._round(score) for ref, score in results.items()} for key, results in hits.items()}
+               for query, hits in with_stored["hits"].items()}
+    assert rounded == {query: {key: {ref: si._round(score) for ref, score in results.items()}
+                               for key, results in hits.items()} for query, hits in with_lunr["hits"].items()}
 
 
 def test_analyzers_agree_on_tricky_text_and_the_vocabulary(small_site):

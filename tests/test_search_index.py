@@ -31,18 +31,22 @@ ARCHIVE = si.order([
 TOPICS = ["Business", "Politics", "Science", "World"]
 
 
-def built(shard_bytes, common_docs=None):
+# Every word whose prefix clause finds two articles has its results stored.
+PREFIXES = si.PrefixRule(docs=2, min_length=3, max_shards=8)
+
+
+def built(shard_bytes, common_docs=None, prefixes=None):
     options = si.settings_from({"shard_bytes": shard_bytes, "doc_shard_size": 2})
     analyzed = [si.analyzed_fields(item) for item in ARCHIVE]
     serialized = si.build_index(analyzed).serialize()
-    firsts, shards = si.partition(serialized, shard_bytes, common_docs)
+    firsts, shards = si.partition(serialized, shard_bytes, common_docs, prefixes)
     manifest = si.manifest(firsts, ARCHIVE, TOPICS, options)
     loaded = [si.load_shard(json.loads(json.dumps(shard))) for shard in shards]
     return manifest, loaded
 
 
-def run(query, shard_bytes=200, common_docs=None):
-    manifest, loaded = built(shard_bytes, common_docs)
+def run(query, shard_bytes=200, common_docs=None, prefixes=None):
+    manifest, loaded = built(shard_bytes, common_docs, prefixes)
     return si.search(query, manifest, loaded.__getitem__)
 
 
@@ -136,6 +140,74 @@ def test_sharded_search_equals_the_unsharded_index(query, common_docs):
     assert run(query, shard_bytes=150, common_docs=common_docs) == run(query, shard_bytes=10**9)
 
 
+@pytest.mark.parametrize("query", [*QUERIES, "harbour council", "the comet", "science", "politics ferry"])
+@pytest.mark.parametrize("shard_bytes", [150, 400, 10**9])
+def test_stored_prefixes_give_the_results_lunr_gives(query, shard_bytes):
+    assert run(query, shard_bytes, common_docs=2, prefixes=PREFIXES) == run(query, shard_bytes, common_docs=2)
+
+
+@pytest.mark.parametrize("shard_bytes", [150, 10**9])
+def test_common_prefixes_have_stored_results_equal_to_lunr_py_s_own_query_of_their_shard(shard_bytes):
+    analyzed = [si.analyzed_fields(item) for item in ARCHIVE]
+    serialized = si.build_index(analyzed).serialize()
+    firsts, shards = si.partition(serialized, shard_bytes, common_docs=2, prefixes=PREFIXES)
+    compared = set()
+    expansions = set()
+    for number, shard in enumerate(shards):
+        loaded = si.load_shard(shard)
+        for word, stored in shard["prefixes"].items():
+            expanded, refs, _ = shard["prefixes"][stored] if isinstance(stored, str) else stored
+            expansions.add(expanded)
+            assert number in si.shard_range(word, firsts)
+            lunr_results = si._lunr_query(loaded.index, word, si.PREFIX_FIELDS, si.Query.WILDCARD_TRAILING)
+            expected = {result["ref"]: si._round(result["score"]) for result in lunr_results}
+            assert len(expected) >= PREFIXES.docs
+            stored = si._prefix_results(loaded, word, si.PREFIX_FIELDS)
+            assert {result["ref"]: si._round(result["score"]) for result in stored} == expected, word
+            assert refs == sorted(refs)
+            compared.add(word)
+    # "ferry" expands to ferry and ferries' stem; "council" to council and councillor.
+    assert {"ferry", "council", "comet"} <= compared
+    assert "electric" not in compared  # in one article's fields only
+    assert not any(len(word) < PREFIXES.min_length for word in compared)
+    assert shard_bytes < 1000 or max(expansions) > 1
+
+
+def test_words_with_the_same_expansion_in_a_shard_share_their_stored_results():
+    analyzed = [si.analyzed_fields(item) for item in ARCHIVE]
+    serialized = si.build_index(analyzed).serialize()
+    firsts, shards = si.partition(serialized, 100, prefixes=PREFIXES._replace(docs=1))
+    shared = 0
+    for number, shard in enumerate(shards):
+        loaded = si.load_shard(shard)
+        for word, stored in shard["prefixes"].items():
+            if isinstance(stored, str):
+                # "council" (an earlier shard's word whose prefix range reaches
+                # here) and "councillor" (this shard's first term, the only
+                # term of the shard starting with "council").
+                shorter, longer = sorted((word, stored), key=len)
+                assert longer.startswith(shorter) and si.shard_for(shorter, firsts) < number
+                assert isinstance(shard["prefixes"][stored], list)
+                lunr_results = si._lunr_query(loaded.index, word, si.PREFIX_FIELDS, si.Query.WILDCARD_TRAILING)
+                assert si._prefix_results(loaded, word, si.PREFIX_FIELDS) == \
+                    [{"ref": result["ref"], "score": pytest.approx(result["score"])}
+                     for result in sorted(lunr_results, key=lambda result: int(result["ref"]))]
+                shared += 1
+    assert shared >= 1
+
+
+def test_a_prefix_is_stored_only_when_it_finds_enough_articles():
+    analyzed = [si.analyzed_fields(item) for item in ARCHIVE]
+    serialized = si.build_index(analyzed).serialize()
+    _, (shard,) = si.partition(serialized, 10**9, prefixes=PREFIXES)
+    # Words found in the titles, tags, topics or summaries of two articles.
+    assert set(shard["prefixes"]) == {"comet", "council", "ferry", "politics", "science"}
+    # As lunr's token set expands "council*": council, councillor and e.html's whole title.
+    assert shard["prefixes"]["council"][0] == 3
+    _, (shard,) = si.partition(serialized, 10**9, prefixes=PREFIXES._replace(docs=3))
+    assert shard["prefixes"] == {}
+
+
 def test_common_words_have_stored_results_equal_to_lunr_py_s_own_query():
     analyzed = [si.analyzed_fields(item) for item in ARCHIVE]
     whole = si.build_index(analyzed)
@@ -200,7 +272,7 @@ def test_files_are_javascript_assignments_and_deterministic():
     assert first["manifest.js"].startswith("window.ARCHIVE_SEARCH={manifest:{")
     assert first["t/0.js"].startswith("ARCHIVE_SEARCH.terms[0]=JSON.parse('{")
     assert first["d/2.js"].startswith("ARCHIVE_SEARCH.docs[2]=JSON.parse('[")
-    assert set(si.js_assigned(first["t/0.js"])) == {"index", "exact"}
+    assert set(si.js_assigned(first["t/0.js"])) == {"index", "exact", "prefixes"}
     assert sorted(name for name in first if name.startswith("d/")) == ["d/0.js", "d/1.js", "d/2.js"]
     manifest = json.loads(first["manifest.js"].removeprefix("window.ARCHIVE_SEARCH={manifest:").removesuffix(",terms:{},docs:{},passages:{}};\n"))
     assert manifest["ref"] == si.REF and manifest["fields"] == list(si.FIELDS)

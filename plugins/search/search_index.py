@@ -37,6 +37,19 @@ fields only), so the shard is smaller, and lunr.js still answers prefixes,
 titles and every word below the threshold. The tests check the stored
 results against lunr's own query of the full index.
 
+Common prefixes: the last word of a query is also matched as a prefix in
+the short fields ("sat" finds "satellite"), and in a fresh page lunr.js takes
+15-20 ms for a prefix found in 400 articles' titles and summaries ("brown").
+So for each word of the index whose prefix clause matches at least
+``common_prefix_docs`` articles in a shard, that shard stores the clause's
+results: lunr scores a wildcard clause, per field, as the dot product of the
+field vector with a query vector holding 1 for each expanded term, divided by
+that query vector's length; so a result is stored as the sum of its field
+vectors' entries for the expanded terms, with the number of those terms, and
+both engines divide by its square root as lunr does. Only whole words are
+candidates (a first search, from a link or the header's form, ends with a
+whole word; a prefix typed in the search page is searched by lunr.js, warm).
+
 Text analysis is ours, not lunr's: lunr.py and lunr.js disagree on
 tokenizing, trimming and stemming (e.g. "money"), so documents and queries
 go through one analyzer (:func:`analyze`), written in Python and in
@@ -85,7 +98,7 @@ import sys
 import time
 import unicodedata
 from bisect import bisect_right
-from collections import Counter
+from collections import Counter, namedtuple
 from pathlib import Path
 
 from lunr import __TARGET_JS_VERSION__ as LUNR_VERSION
@@ -131,6 +144,9 @@ DEFAULTS = {
     # A word in at least this many articles has its whole-word results
     # computed at build time (see "Common words" above).
     "common_docs": 500,
+    # A word whose prefix clause matches at least this many articles in the
+    # prefix fields has that clause's results computed at build time too.
+    "common_prefix_docs": 200,
     "prefix_max_shards": 8,  # skip prefix matching that would load more
     "snippet_chars": 1500,  # body text kept per document for snippets (cut at a sentence end)
     "passage_shard_size": 5,  # documents per passage shard (loaded only when a summary has no match)
@@ -157,7 +173,7 @@ def settings_from(value):
     """The SEARCH setting merged over DEFAULTS (a new dict); unknown keys are an error."""
     merged = merge_options("SEARCH", value, DEFAULTS, error=SearchSettingsError)
     for key in ("shard_bytes", "doc_shard_size", "prefix_min", "prefix_max_shards",
-                "snippet_chars", "passage_shard_size", "common_docs"):
+                "snippet_chars", "passage_shard_size", "common_docs", "common_prefix_docs"):
         if not isinstance(merged[key], int) or merged[key] < 1:
             raise SearchSettingsError(f"SEARCH['{key}'] must be a positive integer, not {merged[key]!r}")
     if not isinstance(merged["parallel"], bool):
@@ -380,9 +396,9 @@ def serialized_index(analyzed):
     return _term_list_builder(analyzed).serialize()
 
 
-def sharded_index(analyzed, shard_bytes, common_docs=None):
-    """``partition(serialized_index(analyzed), shard_bytes, common_docs)``, without the whole
-    index in memory.
+def sharded_index(analyzed, shard_bytes, common_docs=None, prefixes=None):
+    """``partition(serialized_index(analyzed), shard_bytes, common_docs, prefixes)``, without
+    the whole index in memory.
 
     Returns (firsts, shards) with shards an iterator: the field vectors go
     straight into their shards as they are made, and each shard becomes a
@@ -390,7 +406,8 @@ def sharded_index(analyzed, shard_bytes, common_docs=None):
     """
     builder = _term_list_builder(analyzed)
     head = {"version": LUNR_VERSION, "fields": list(builder._fields), "pipeline": builder.search_pipeline.serialize()}
-    return _shards(head, builder.inverted_index.items(), builder.field_vectors(), shard_bytes, common_docs)
+    return _shards(head, builder.inverted_index.items(), builder.field_vectors(), shard_bytes, common_docs,
+                   prefixes)
 
 
 # -- sharding ------------------------------------------------------------------
@@ -409,17 +426,19 @@ def _posting_size(posting):
     return size + 16
 
 
-def partition(serialized, shard_bytes, common_docs=None):
+def partition(serialized, shard_bytes, common_docs=None, prefixes=None):
     """Cut a serialized lunr index into term shards of about ``shard_bytes``.
 
     Returns (firsts, shards): the first term of each shard in JavaScript
     string order, and each shard as ``{"index": a serialized lunr index of its
-    own, "exact": {common word: [refs, scores]}}``; a word is common when it
-    occurs in the word fields of at least ``common_docs`` documents (None:
-    no word is).
+    own, "exact": {common word: [refs, scores]}, "prefixes": {common prefix:
+    [expanded terms, refs, sums], or the word whose results it shares}}``; a word is common when it occurs in the
+    word fields of at least ``common_docs`` documents (None: no word is); a
+    prefix as :class:`PrefixRule` ``prefixes`` says (None: no prefix is).
     """
     head = {key: serialized[key] for key in ("version", "fields", "pipeline")}
-    firsts, shards = _shards(head, serialized["invertedIndex"], serialized["fieldVectors"], shard_bytes, common_docs)
+    firsts, shards = _shards(head, serialized["invertedIndex"], serialized["fieldVectors"], shard_bytes, common_docs,
+                             prefixes)
     return firsts, list(shards)
 
 
@@ -431,7 +450,65 @@ def _word_docs(posting):
     return docs
 
 
-def _shards(head, postings, field_vectors, shard_bytes, common_docs=None):
+# When the prefix clause of a word has its results stored (see "Common
+# prefixes" above): it matches at least ``docs`` documents in the prefix
+# fields of one shard, the word is at least ``min_length`` long (shorter ones
+# are never searched as prefixes) and its prefix needs at most ``max_shards``.
+PrefixRule = namedtuple("PrefixRule", "docs min_length max_shards")
+
+
+def prefix_rule(options):
+    """The PrefixRule of the SEARCH options."""
+    return PrefixRule(options["common_prefix_docs"], options["prefix_min"], options["prefix_max_shards"])
+
+
+def _common_prefixes(groups, firsts, rule):
+    """The prefix clauses to store: ({(shard, word): expanded terms}, {term index: [(shard, word)]},
+    {(shard, word): another word of the shard with the same expansion}).
+
+    Candidates are the words of the index (a query's last word is usually a
+    whole word), each in every shard its prefix range covers. A word's
+    expansion in a shard is the run of the shard's terms starting with it
+    (terms are in JavaScript order, so the run is contiguous), exactly the
+    terms lunr's wildcard query finds in that shard's token set. Words with
+    the same expansion ("par" and "part" when no other term of the shard
+    starts with "par") have the same results, stored once.
+    """
+    keys = [js_order(first) for first in firsts]
+    vocabulary = {term for group in groups for term, _ in group}
+    selected, members, aliases = {}, {}, {}
+    for number, group in enumerate(groups):
+        terms = [term for term, _ in group]
+        first = terms[0]
+        # Words of earlier shards whose prefix range reaches into this one.
+        candidates = [(first[:length], 0) for length in range(rule.min_length, len(first))
+                      if first[:length] in vocabulary]
+        candidates += [(term, position) for position, term in enumerate(terms) if len(term) >= rule.min_length]
+        stored = {}  # (start, end) -> the word stored with that expansion
+        for word, start in candidates:
+            end = start
+            while end < len(terms) and terms[end].startswith(word):
+                end += 1
+            if (start, end) in stored:
+                aliases[(number, word)] = stored[(start, end)]
+                continue
+            expansion = [posting for _, posting in group[start:end]]
+            if sum(len(posting.get(field, ())) for posting in expansion for field in PREFIX_FIELDS) < rule.docs:
+                continue  # not even counting each document once per field
+            documents = set()
+            for posting in expansion:
+                for field in PREFIX_FIELDS:
+                    documents.update(posting.get(field, ()))
+            if len(documents) < rule.docs or len(_shard_range(word, firsts, keys)) > rule.max_shards:
+                continue
+            selected[(number, word)] = end - start
+            stored[(start, end)] = word
+            for posting in expansion:
+                members.setdefault(posting["_index"], []).append((number, word))
+    return selected, members, aliases
+
+
+def _shards(head, postings, field_vectors, shard_bytes, common_docs=None, prefixes=None):
     """(firsts, iterator of shards) from (term, posting) pairs and (field ref, elements) vectors."""
     postings = sorted(postings, key=lambda pair: js_order(pair[0]))
     common = {}  # term index -> {doc ref: whole-word score}
@@ -452,15 +529,25 @@ def _shards(head, postings, field_vectors, shard_bytes, common_docs=None):
     if current:
         groups.append(current)
 
+    firsts = [group[0][0] for group in groups]
     shard_of = [0] * len(postings)
     for number, group in enumerate(groups):
         for _, posting in group:
             shard_of[posting["_index"]] = number
+    expanded, members, aliases = _common_prefixes(groups, firsts, prefixes) if prefixes and groups else ({}, {}, {})
+    prefix_sums = {key: {} for key in expanded}  # (shard, word) -> {doc ref: sum of vector entries}
+    prefix_fields = frozenset(PREFIX_FIELDS) if members else frozenset()
     vectors = [{} for _ in groups]
     word_fields = frozenset(WORD_FIELDS)
     for field_ref, elements in field_vectors:
         field, doc_ref = field_ref.split("/", 1)
         for term_index, score in zip(elements[0::2], elements[1::2]):
+            if field in prefix_fields:
+                # lunr.js scores a wildcard clause per field as dot(query, field
+                # vector) / |query|: every expanded term weighs 1 in the query.
+                for key in members.get(term_index, ()):
+                    sums = prefix_sums[key]
+                    sums[doc_ref] = sums.get(doc_ref, 0.0) + score
             exact = common.get(term_index)
             if exact is not None and field in word_fields:
                 # Summed as lunr.js sums a document's fields: in field order
@@ -487,6 +574,14 @@ def _shards(head, postings, field_vectors, shard_bytes, common_docs=None):
                 inverted.append([term, {**posting, "body": _NO_METADATA}])
                 refs = sorted(scores, key=int)
                 exact_results[term] = [[int(ref) for ref in refs], [round(scores[ref], 3) for ref in refs]]
+            prefix_results = {}
+            for word in words_of.get(number, ()):
+                sums = prefix_sums.pop((number, word))
+                refs = sorted(sums, key=int)
+                prefix_results[word] = [expanded[(number, word)], [int(ref) for ref in refs],
+                                        [round(sums[ref], 3) for ref in refs]]
+            for word in aliases_of.get(number, ()):
+                prefix_results[word] = aliases[(number, word)]
             yield {
                 "index": {
                     "version": head["version"],
@@ -496,9 +591,15 @@ def _shards(head, postings, field_vectors, shard_bytes, common_docs=None):
                     "pipeline": head["pipeline"],
                 },
                 "exact": exact_results,
+                "prefixes": prefix_results,
             }
 
-    return [group[0][0] for group in groups], shards()
+    words_of, aliases_of = {}, {}  # shard -> its words with stored prefix results, its aliases
+    for number, word in expanded:
+        words_of.setdefault(number, []).append(word)
+    for number, word in aliases:
+        aliases_of.setdefault(number, []).append(word)
+    return firsts, shards()
 
 
 def shard_for(term, firsts):
@@ -509,7 +610,10 @@ def shard_for(term, firsts):
 
 def shard_range(prefix, firsts):
     """The numbers of the shards that may hold terms starting with ``prefix``."""
-    keys = [js_order(first) for first in firsts]
+    return _shard_range(prefix, firsts, [js_order(first) for first in firsts])
+
+
+def _shard_range(prefix, firsts, keys):
     low = max(bisect_right(keys, js_order(prefix)) - 1, 0)
     high = low
     while high + 1 < len(firsts) and firsts[high + 1].startswith(prefix):
@@ -627,7 +731,7 @@ def iter_search_files(documents, topics, options, analyzed=None):
     as it comes, so that a large archive's index is never all in memory as text)."""
     if analyzed is None:
         analyzed = [analyzed_fields(doc) for doc in documents]
-    firsts, shards = sharded_index(analyzed, options["shard_bytes"], options["common_docs"])
+    firsts, shards = sharded_index(analyzed, options["shard_bytes"], options["common_docs"], prefix_rule(options))
     yield "manifest.js", _MANIFEST_HEAD + dumps(manifest(firsts, documents, topics, options)) + _MANIFEST_TAIL
     for number, shard in enumerate(shards):
         yield f"t/{number}.js", js_assign(f"terms[{number}]", shard)
@@ -691,6 +795,18 @@ def _word_results(shard, term, fields):
     return [{"ref": str(ref), "score": score} for ref, score in zip(*exact)]
 
 
+def _prefix_results(shard, prefix, fields):
+    """The results of the prefix clause of ``prefix`` in one shard: stored when it is common."""
+    stored = shard.prefixes.get(prefix)
+    if isinstance(stored, str):  # the same expansion as another word's
+        stored = shard.prefixes[stored]
+    if stored is None:
+        return _lunr_query(shard.index, prefix, fields, Query.WILDCARD_TRAILING)
+    expanded, refs, sums = stored
+    norm = math.sqrt(expanded)
+    return [{"ref": str(ref), "score": total / norm} for ref, total in zip(refs, sums)]
+
+
 def search(text, manifest_data, load_shard):
     """Search the sharded index as the browser does; ``load_shard(n)`` returns a :class:`Shard`.
 
@@ -718,8 +834,8 @@ def search(text, manifest_data, load_shard):
             shards = shard_range(planned["prefix"], firsts)
             if len(shards) <= query["prefixMaxShards"]:
                 for shard in shards:
-                    add(_lunr_query(load_shard(shard).index, planned["prefix"], manifest_data["prefixFields"],
-                                    Query.WILDCARD_TRAILING), query["prefixBoost"], number)
+                    add(_prefix_results(load_shard(shard), planned["prefix"], manifest_data["prefixFields"]),
+                        query["prefixBoost"], number)
     if plan["title"]:
         shard = shard_for(plan["title"], firsts)
         add(_lunr_query(load_shard(shard).index, plan["title"], [manifest_data["titleField"]],
@@ -750,16 +866,17 @@ def read_shard(search_dir, number):
 
 
 class Shard:
-    """A loaded term shard: its lunr.py Index and the exact results of its common words."""
+    """A loaded term shard: its lunr.py Index and the stored results of its common words and prefixes."""
 
-    def __init__(self, index, exact):
+    def __init__(self, index, exact, prefixes):
         self.index = index
         self.exact = exact
+        self.prefixes = prefixes
 
 
 def load_shard(shard):
     """A :class:`Shard` from a shard as :func:`partition` makes it."""
-    return Shard(Index.load(shard["index"]), shard["exact"])
+    return Shard(Index.load(shard["index"]), shard["exact"], shard["prefixes"])
 
 
 # -- the Pelican adapter ---------------------------------------------------------------

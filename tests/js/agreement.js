@@ -1,11 +1,13 @@
 /* Search a built site with lunr.js under Node, as search.html does in the browser.
  *
  * stdin: {"site": "<output dir>", "queries": [...], "texts": [...]}
- *        optional "words": [...] whole words to score alone
+ *        optional "words": [...] whole words to score alone,
+ *                 "hits": [...] queries whose every clause's results are wanted
  * stdout: {"searches": {query: {"refs": [...], "mode": "all"|"any"}},
  *          "arrivals": {query: the same, shards searched in reverse order},
  *          "analyze": {text: [terms]}, "shards": {query: [numbers]},
- *          "words": {word: {ref: score}} (stored results of a common word, else lunr.js's)}
+ *          "words": {word: {ref: score}} (stored results of a common word, else lunr.js's),
+ *          "hits": {query: {"clause/shard": {ref: score}}} for each query of "hits"}
  * Run by tests/test_search_agreement.py, which compares it with lunr.py.
  */
 "use strict";
@@ -35,7 +37,7 @@ const shard = (n) => {
   return shards.get(n);
 };
 
-const output = { searches: {}, arrivals: {}, analyze: {}, shards: {}, words: {} };
+const output = { searches: {}, arrivals: {}, analyze: {}, shards: {}, words: {}, hits: {} };
 for (const query of input.queries || []) {
   const plan = engine.plan(query);
   output.searches[query] = engine.run(plan, shard);
@@ -53,6 +55,15 @@ for (const word of input.words || []) {
     ? stored[0].map((ref, i) => ({ ref: String(ref), score: stored[1][i] }))
     : loaded.index.query((q) => q.term(word, { fields: registry.manifest.wordFields, usePipeline: false, boost: 1 }));
   output.words[word] = Object.fromEntries(results.map((result) => [result.ref, result.score]));
+}
+for (const query of input.hits || []) {
+  const plan = engine.plan(query);
+  const tally = engine.tally(plan);
+  for (const n of plan.shards) tally.add(n, shard(n));
+  output.hits[query] = {};
+  for (const [key, results] of tally.hits) {
+    output.hits[query][key] = Object.fromEntries(results.refs.map((ref, i) => [String(ref), results.scores[i]]));
+  }
 }
 for (const text of input.texts || []) {
   output.analyze[text] = engine.analyzer.analyze(text);

@@ -141,74 +141,115 @@
    * clauses that need term shard n as soon as it is loaded, so that a search
    * does its work while the other shards are still on their way. Scores are
    * summed in plan order (clause, then shard) whatever order shards came in. */
-  function Tally(plan, lunr) {
+  function Tally(plan, lunr, docCount) {
     this.plan = plan;
     this.lunr = lunr;
-    this.hits = new Map();  // "clause/shard" -> lunr results
+    this.docCount = docCount;
+    this.hits = new Map();  // "clause/shard" -> {refs: [numbers], scores: [numbers]}
   }
 
-  /* shard: {index: the shard's lunr.Index, exact: {common word: [refs, scores]}}.
-   * A whole word that is common was searched at build time with lunr's
-   * scoring (see plugins/search/search_index.py): its results are read, not
-   * searched again; every other clause is a lunr.js query. */
+  function own(object, key) {
+    // Not object[key]: a word like "constructor" would find Object.prototype's.
+    return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+  }
+
+  /* The stored results of a clause in a shard, or undefined to ask lunr.js.
+   * A common whole word was searched at build time with lunr's scoring (see
+   * plugins/search/search_index.py): [refs, scores]. A common prefix keeps,
+   * per result, the sum of its field vectors' entries for the expanded terms
+   * and the number of those terms: lunr divides by the query vector's length. */
+  function stored(clause, shard) {
+    if (clause.word === null) return undefined;
+    if (!clause.wildcard) {
+      var exact = own(shard.exact, clause.term);
+      return exact && { refs: exact[0], scores: exact[1] };
+    }
+    var prefix = own(shard.prefixes, clause.term);
+    if (typeof prefix === "string") prefix = own(shard.prefixes, prefix);  // shared with another word
+    if (!prefix) return undefined;
+    var norm = Math.sqrt(prefix[0]);
+    return { refs: prefix[1], scores: prefix[2].map(function (sum) { return sum / norm; }) };
+  }
+
+  function searched(results) {
+    return {
+      refs: results.map(function (result) { return Number(result.ref); }),
+      scores: results.map(function (result) { return result.score; })
+    };
+  }
+
+  /* shard: {index: the shard's lunr.Index, exact: {common word: [refs, scores]},
+   * prefixes: {common prefix: [expanded terms, refs, sums] or the prefix whose
+   * results it shares}}. Stored clauses
+   * are read, not searched again; every other clause is a lunr.js query. */
   Tally.prototype.add = function (n, shard) {
     var lunr = this.lunr;
     var hits = this.hits;
     this.plan.clauses.forEach(function (clause, number) {
       var key = number + "/" + n;
       if (clause.shards.indexOf(n) < 0 || hits.has(key)) return;
-      var exact = clause.word !== null && !clause.wildcard ? shard.exact[clause.term] : undefined;
-      if (exact) {
-        hits.set(key, exact[0].map(function (ref, i) { return { ref: String(ref), score: exact[1][i] }; }));
+      var results = stored(clause, shard);
+      if (results) {
+        hits.set(key, results);
         return;
       }
-      hits.set(key, shard.index.query(function (q) {
+      hits.set(key, searched(shard.index.query(function (q) {
         q.term(clause.term, {
           fields: clause.fields, usePipeline: false, boost: 1,
           wildcard: clause.wildcard ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE
         });
-      }));
+      })));
     });
   };
 
-  /* {refs: [...best first], mode: "all" | "any"} once every shard was added. */
+  /* {refs: [...best first], mode: "all" | "any"} once every shard was added.
+   * Per document arrays, not maps: a common word brings thousands of results. */
   Tally.prototype.result = function () {
     var plan = this.plan;
     var hits = this.hits;
-    var scores = new Map();
-    var matched = new Map();
+    var scores = new Float64Array(this.docCount);
+    var found = new Uint8Array(this.docCount);
+    // Words matched: a word's clauses are next to each other in the plan, so
+    // a document counts a word when its last counted word was another.
+    var words = new Int32Array(this.docCount);
+    var lastWord = new Int32Array(this.docCount).fill(-1);
+    var touched = [];
     plan.clauses.forEach(function (clause, number) {
       clause.shards.forEach(function (n) {
         var results = hits.get(number + "/" + n);
         if (!results) throw new Error("term shard " + n + " was not searched");
-        results.forEach(function (result) {
-          scores.set(result.ref, (scores.get(result.ref) || 0) + clause.boost * result.score);
-          if (clause.word !== null) {
-            if (!matched.has(result.ref)) matched.set(result.ref, new Set());
-            matched.get(result.ref).add(clause.word);
+        var refs = results.refs;
+        var values = results.scores;
+        for (var i = 0; i < refs.length; i++) {
+          var ref = refs[i];
+          if (!found[ref]) {
+            found[ref] = 1;
+            touched.push(ref);
           }
-        });
+          scores[ref] += clause.boost * values[i];
+          if (clause.word !== null && lastWord[ref] !== clause.word) {
+            lastWord[ref] = clause.word;
+            words[ref] += 1;
+          }
+        }
       });
     });
     var wanted = plan.words.length;
-    var every = [];
-    scores.forEach(function (_, ref) {
-      if ((matched.get(ref) || new Set()).size === wanted) every.push(ref);
-    });
-    var refs = every.length ? every : Array.from(scores.keys());
-    refs.sort(function (a, b) {
-      return round(scores.get(b)) - round(scores.get(a)) || Number(a) - Number(b);
-    });
-    return { refs: refs, mode: every.length || !scores.size ? "all" : "any" };
+    var every = touched.filter(function (ref) { return words[ref] === wanted; });
+    var refs = every.length ? every : touched;
+    var rounded = new Float64Array(this.docCount);
+    refs.forEach(function (ref) { rounded[ref] = round(scores[ref]); });
+    refs.sort(function (a, b) { return rounded[b] - rounded[a] || a - b; });
+    return { refs: refs.map(String), mode: every.length || !touched.length ? "all" : "any" };
   };
 
   Engine.prototype.tally = function (plan) {
-    return new Tally(plan, this.lunr);
+    return new Tally(plan, this.lunr, this.manifest.docCount);
   };
 
   /* A loaded term shard from its data (as the plugin writes it). */
   Engine.prototype.shard = function (data) {
-    return { index: this.lunr.Index.load(data.index), exact: data.exact };
+    return { index: this.lunr.Index.load(data.index), exact: data.exact, prefixes: data.prefixes };
   };
 
   /* Run a plan at once; shard(n) returns loaded term shard n. */
