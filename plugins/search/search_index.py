@@ -142,11 +142,12 @@ DEFAULTS = {
     "doc_shard_size": 25,  # documents per document-store shard
     "prefix_min": 3,  # shortest word that is also matched as a prefix
     # A word in at least this many articles has its whole-word results
-    # computed at build time (see "Common words" above).
-    "common_docs": 500,
+    # computed at build time (see "Common words" above): stored results are
+    # smaller than the postings they replace, and read, not searched.
+    "common_docs": 100,
     # A word whose prefix clause matches at least this many articles in the
-    # prefix fields has that clause's results computed at build time too.
-    "common_prefix_docs": 200,
+    # prefix fields of a shard has that clause's results stored too.
+    "common_prefix_docs": 100,
     "prefix_max_shards": 8,  # skip prefix matching that would load more
     "snippet_chars": 1500,  # body text kept per document for snippets (cut at a sentence end)
     "passage_shard_size": 5,  # documents per passage shard (loaded only when a summary has no match)
