@@ -78,6 +78,32 @@ def test_an_article_s_body_is_in_a_page_s_signature_only_when_the_page_reads_it(
     assert not incremental.reads_body(before, "title")
 
 
+def test_output_listing_is_what_os_walk_finds(tmp_path):
+    def walked(root):
+        found = {}
+        for folder, _, files in os.walk(root):
+            for name in files:
+                path = os.path.join(folder, name)
+                stat = os.stat(path)
+                found[os.path.relpath(path, root)] = (stat.st_size, stat.st_mtime_ns)
+        return found
+
+    output = tmp_path / "output"
+    (output / "tags" / "ferries").mkdir(parents=True)
+    (output / "empty").mkdir()
+    (output / "index.html").write_text("home")
+    (output / "tags" / "ferries" / "index.html").write_text("ferries")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "file.txt").write_text("outside")
+    (output / "linked-folder").symlink_to(tmp_path / "elsewhere")  # not followed, as os.walk does
+    (output / "linked-file.txt").symlink_to(tmp_path / "elsewhere" / "file.txt")
+    listing = incremental.output_listing(str(output))
+    assert listing == walked(output)
+    assert sorted(listing) == ["index.html", "linked-file.txt", os.path.join("tags", "ferries", "index.html")]
+    assert incremental.output_listing(str(output) + os.sep) == listing
+    assert incremental.output_listing(str(tmp_path / "missing")) == {}
+
+
 def test_manifest_round_trip_and_stale_files(tmp_path):
     output = tmp_path / "output"
     (output / "old" / "deep").mkdir(parents=True)
