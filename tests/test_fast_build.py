@@ -1,5 +1,6 @@
 """plugins/fast_build: unchanged pages are not rendered again, changed ones always are."""
 
+import collections
 import datetime
 import filecmp
 import os
@@ -60,6 +61,16 @@ def test_signature_covers_only_the_names_read():
     assert first != incremental.signature({"title"}, {"title": "B", "other": 1}, digester)
 
 
+def test_page_values_are_looked_up_as_jinja_does():
+    context, template_globals = {"title": "Ferries", "SITEURL": None}, {"SITEURL": "..", "range": range}
+    values = incremental.PageValues(context, template_globals)
+    chained = collections.ChainMap(context, template_globals)
+    for name in ("title", "SITEURL", "range", "missing"):
+        assert values.get(name, "default") == chained.get(name, "default")
+    assert values.get("SITEURL", "default") is None  # the page's own value, even None
+    assert values.get("missing") is None
+
+
 def test_an_article_s_body_is_in_a_page_s_signature_only_when_the_page_reads_it(tmp_path):
     from pelican.contents import Article
 
@@ -76,6 +87,61 @@ def test_an_article_s_body_is_in_a_page_s_signature_only_when_the_page_reads_it(
     assert not incremental.reads_body(before, "summary")  # from the front matter
     assert incremental.reads_body(article("<p>x</p>", summary=False), "summary")  # cut from the body
     assert not incremental.reads_body(before, "title")
+
+
+def _ferry(tmp_path, name="ferry", **metadata):
+    from pelican.contents import Article
+
+    metadata = {"title": "Ferry Timetable", "summary": "New timetable.", "date": datetime.datetime(2024, 5, 1),
+                **metadata}
+    return Article("<p>Boats sail hourly.</p>", metadata=metadata, source_path=str(tmp_path / f"{name}.md"),
+                   settings=load_settings(str(ROOT / "pelicanconf.py")))
+
+
+def test_an_article_s_digest_follows_each_of_its_values(tmp_path):
+    import markupsafe
+    from pelican.urlwrappers import Tag
+
+    settings = load_settings(str(ROOT / "pelicanconf.py"))
+
+    def own(article):
+        return incremental.Digester().content_own(article)
+
+    first = own(_ferry(tmp_path))
+    assert own(_ferry(tmp_path)) == first  # equal values, other objects
+    other = _ferry(tmp_path, "other")
+    changes = [
+        ("title", "Ferry Timetable Changed"),
+        ("title", markupsafe.Markup("Ferry Timetable")),  # same text, another type
+        ("date", datetime.datetime(2024, 5, 1, 0, 0, 1)),
+        ("date", datetime.datetime(2024, 5, 1, tzinfo=datetime.timezone.utc)),
+        ("reading_time", 3),
+        ("reading_time", "3"),
+        ("reading_time", 3.0),
+        ("tags", [Tag("Ferries", settings)]),
+        ("tags", [Tag("Ferries", settings), Tag("Ports", settings)]),
+        ("next_article", other),
+        ("related_articles", [other]),
+        ("nested", [[1, "a"], (2,)]),
+        ("nested", [[1, "b"], (2,)]),
+        ("nested", [[other]]),
+    ]
+    seen = {first}
+    for name, value in changes:
+        article = _ferry(tmp_path)
+        setattr(article, name, value)
+        digest = own(article)
+        assert digest not in seen, f"{name} = {value!r} did not change the digest"
+        seen.add(digest)
+    # A referenced article counts by its path (content_full adds its values);
+    # one nested deeper counts by its own values.
+    retitled = _ferry(tmp_path, "other", title="Another Title")
+    for name, before, after, same in [("next_article", other, retitled, True),
+                                      ("nested", [[other]], [[retitled]], False)]:
+        first_ref, second_ref = _ferry(tmp_path), _ferry(tmp_path)
+        setattr(first_ref, name, before)
+        setattr(second_ref, name, after)
+        assert (own(first_ref) == own(second_ref)) is same
 
 
 def test_output_listing_is_what_os_walk_finds(tmp_path):

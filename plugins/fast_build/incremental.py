@@ -73,7 +73,7 @@ DEFAULTS = {
     "inputs": [],
 }
 # Bump when the manifest layout or the digest rules change.
-FORMAT = 4
+FORMAT = 5
 # Content attributes that are not page inputs of their own.
 _SKIPPED_ATTRIBUTES = frozenset({"settings", "_context", "metadata", "_content", "_summary"})
 _ADDRESS_RE = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -103,6 +103,17 @@ def _hash(*parts):
         hasher.update(part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass"))
         hasher.update(b"\x1f")
     return hasher.digest()
+
+
+def _plain(value):
+    """Text, numbers, dates and tags as the tuple their digest is made of (type and value); None for others."""
+    if isinstance(value, _SIMPLE):
+        return (type(value).__name__, value)
+    if isinstance(value, (datetime.date, datetime.time)):
+        return (type(value).__name__, value.isoformat(), str(getattr(value, "tzinfo", None)))
+    if isinstance(value, URLWrapper):
+        return (type(value).__name__, value.name, value.slug)
+    return None
 
 
 class Digester:
@@ -140,14 +151,11 @@ class Digester:
         return result
 
     def _digest(self, value, depth):
-        if isinstance(value, _SIMPLE):
-            return _hash(type(value).__name__, value)
-        if isinstance(value, (datetime.date, datetime.time)):
-            return _hash(type(value).__name__, value.isoformat(), str(getattr(value, "tzinfo", None)))
+        plain = _plain(value)
+        if plain is not None:
+            return _hash(*plain)
         if isinstance(value, Content):
             return self.content_full(value) if depth == 0 else self.content_own(value)
-        if isinstance(value, URLWrapper):
-            return _hash(type(value).__name__, value.name, value.slug)
         if isinstance(value, (list, tuple)):
             return _hash(type(value).__name__, *(self.digest(i, depth) for i in value))
         if isinstance(value, (set, frozenset)):
@@ -190,11 +198,22 @@ class Digester:
         return self._memoised(content, compute, "own")
 
     def _reference(self, value):
-        """Attribute values of a content object: other contents by source path only."""
+        """Attribute values of a content object: other contents by source path only.
+
+        Text, numbers, dates and tags stand as themselves (``_plain``), so
+        that the object's one hash covers them: hashing each apart first (some
+        twenty hashes per article) made content_own 3 s of the signatures of a
+        5,000-article rebuild, profiled.
+        """
+        plain = _plain(value)
+        if plain is not None:
+            return plain
         if isinstance(value, Content):
             return ("content", value.source_path)
-        if isinstance(value, (list, tuple)) and any(isinstance(i, Content) for i in value):
-            return tuple(self._reference(i) for i in value)
+        if isinstance(value, (list, tuple)):
+            if any(isinstance(i, Content) for i in value):
+                return tuple(self._reference(i) for i in value)
+            return (type(value).__name__, *(_plain(i) or self.digest(i, depth=1) for i in value))
         return self.digest(value, depth=1)
 
     def content_full(self, content):
@@ -206,6 +225,25 @@ class Digester:
             items = item if isinstance(item, (list, tuple)) else [item]
             referenced.extend(self.content_own(i) for i in items if isinstance(i, Content))
         return _hash("full", self.content_own(content), *referenced)
+
+
+class PageValues:
+    """The values a page's template sees: its context, then the template's globals (Jinja's order).
+
+    What ``collections.ChainMap(context, globals)`` gives, at a twentieth of
+    the cost per lookup (a page's signature looks up some twenty-five names).
+    """
+
+    __slots__ = ("context", "template_globals")
+
+    def __init__(self, context, template_globals):
+        self.context = context
+        self.template_globals = template_globals
+
+    def get(self, name, default=None):
+        if name in self.context:
+            return self.context[name]
+        return self.template_globals.get(name, default)
 
 
 def signature(names, lookup, digester):
@@ -263,7 +301,7 @@ def site_fingerprint(settings, context, plugin_modules):
     for key in ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
                 "drafts_translations", "pages", "hidden_pages", "draft_pages", "translations_pages"):
         for content in context.get(key) or []:
-            metadata = sorted((k, digester.digest(v, depth=1)) for k, v in content.metadata.items())
+            metadata = sorted((k, _plain(v) or digester.digest(v, depth=1)) for k, v in content.metadata.items())
             contents.append((key, content.source_path, content.url, content.save_as, metadata))
     return _hash(
         FORMAT, pelican_version, jinja2.__version__, sys.version_info[:2],
@@ -597,7 +635,7 @@ class Build:
         """Render a page, or return "" and mark it skipped when its inputs did not change."""
         page = localcontext["output_file"]
         path = os.path.join(self.output_path, page)
-        lookup = collections.ChainMap(localcontext, template.globals)
+        lookup = PageValues(localcontext, template.globals)
         old = self.reusable().get(page)
         reusable = old is not None and old.signature is not None and old.template == template.name
         if reusable and file_matches(path, old):
