@@ -344,34 +344,38 @@ class _TermListBuilder(Builder):
                 if name not in posting:
                     posting[name] = _NO_METADATA
 
-    def field_vectors(self):
-        """(field ref, [term index, score, ...]) in lunr.py's order, once.
+    def field_vector_pairs(self):
+        """(field ref, [(term index, score), ...]) in lunr.py's order, once.
 
         The term frequencies are dropped as their vectors are made, so that
         the builder and the vectors are never both whole in memory.
         """
         self._calculate_average_field_lengths()
         k1, b, count = self._k1, self._b, self.document_count
-        idfs = {}
+        known = {term: (posting["_index"], Idf(posting, count)) for term, posting in self.inverted_index.items()}
         pending = list(self.field_term_frequencies.items())
         self.field_term_frequencies.clear()
         for position, (field_ref, frequencies) in enumerate(pending):
             pending[position] = None
             field_name, doc_ref = field_ref.split("/", 1)
             length_ratio = self.field_lengths[field_ref] / self.average_field_length[field_name]
+            # lunr's k1 * (1 - b + b * length / average length): one float per field, not per term.
+            saturation = k1 * (1 - b + b * length_ratio)
             field_boost = self._fields[field_name].boost
             doc_boost = self._documents[doc_ref].get("boost", 1)
             pairs = []
             for term, tf in frequencies.items():
-                posting = self.inverted_index[term]
-                idf = idfs.get(term)
-                if idf is None:
-                    idf = idfs[term] = Idf(posting, count)
-                score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * length_ratio) + tf)
+                found = known[term]
+                score = found[1] * ((k1 + 1) * tf) / (saturation + tf)
                 score *= field_boost
                 score *= doc_boost
-                pairs.append((posting["_index"], round(score, 3)))
+                pairs.append((found[0], round(score, 3)))
             pairs.sort()
+            yield field_ref, pairs
+
+    def field_vectors(self):
+        """(field ref, [term index, score, ...]): lunr's serialized field vectors."""
+        for field_ref, pairs in self.field_vector_pairs():
             yield field_ref, [value for pair in pairs for value in pair]
 
     def serialize(self):
@@ -407,7 +411,7 @@ def sharded_index(analyzed, shard_bytes, common_docs=None, prefixes=None):
     """
     builder = _term_list_builder(analyzed)
     head = {"version": LUNR_VERSION, "fields": list(builder._fields), "pipeline": builder.search_pipeline.serialize()}
-    return _shards(head, builder.inverted_index.items(), builder.field_vectors(), shard_bytes, common_docs,
+    return _shards(head, builder.inverted_index.items(), builder.field_vector_pairs(), shard_bytes, common_docs,
                    prefixes)
 
 
@@ -423,7 +427,7 @@ def _posting_size(posting):
     for field, refs in posting.items():
         if field != "_index":
             # The posting entry plus the field vector entry of each document.
-            size += sum(2 * len(ref) + len(field) + 20 for ref in refs)
+            size += 2 * sum(map(len, refs)) + (len(field) + 20) * len(refs)
     return size + 16
 
 
@@ -438,8 +442,8 @@ def partition(serialized, shard_bytes, common_docs=None, prefixes=None):
     prefix as :class:`PrefixRule` ``prefixes`` says (None: no prefix is).
     """
     head = {key: serialized[key] for key in ("version", "fields", "pipeline")}
-    firsts, shards = _shards(head, serialized["invertedIndex"], serialized["fieldVectors"], shard_bytes, common_docs,
-                             prefixes)
+    pairs = ((ref, list(zip(elements[0::2], elements[1::2]))) for ref, elements in serialized["fieldVectors"])
+    firsts, shards = _shards(head, serialized["invertedIndex"], pairs, shard_bytes, common_docs, prefixes)
     return firsts, list(shards)
 
 
@@ -510,7 +514,8 @@ def _common_prefixes(groups, firsts, rule):
 
 
 def _shards(head, postings, field_vectors, shard_bytes, common_docs=None, prefixes=None):
-    """(firsts, iterator of shards) from (term, posting) pairs and (field ref, elements) vectors."""
+    """(firsts, iterator of shards) from (term, posting) pairs and (field ref, [(term index,
+    score), ...]) vectors."""
     postings = sorted(postings, key=lambda pair: js_order(pair[0]))
     common = {}  # term index -> {doc ref: whole-word score}
     groups, current, size = [], [], 0
@@ -538,24 +543,34 @@ def _shards(head, postings, field_vectors, shard_bytes, common_docs=None, prefix
     expanded, members, aliases = _common_prefixes(groups, firsts, prefixes) if prefixes and groups else ({}, {}, {})
     prefix_sums = {key: {} for key in expanded}  # (shard, word) -> {doc ref: sum of vector entries}
     prefix_fields = frozenset(PREFIX_FIELDS) if members else frozenset()
+    # By term index, as lists: the loop below runs once per vector entry.
+    common_at = [None] * len(postings)
+    for term_index, scores in common.items():
+        common_at[term_index] = scores
+    sums_at = [()] * len(postings)
+    for term_index, keys in members.items():
+        sums_at[term_index] = [prefix_sums[key] for key in keys]
     vectors = [{} for _ in groups]
     word_fields = frozenset(WORD_FIELDS)
-    for field_ref, elements in field_vectors:
+    for field_ref, pairs in field_vectors:
         field, doc_ref = field_ref.split("/", 1)
-        for term_index, score in zip(elements[0::2], elements[1::2]):
-            if field in prefix_fields:
+        in_prefixes = field in prefix_fields
+        in_words = bool(common) and field in word_fields
+        in_body = field == "body"
+        for term_index, score in pairs:
+            if in_prefixes:
                 # lunr.js scores a wildcard clause per field as dot(query, field
                 # vector) / |query|: every expanded term weighs 1 in the query.
-                for key in members.get(term_index, ()):
-                    sums = prefix_sums[key]
+                for sums in sums_at[term_index]:
                     sums[doc_ref] = sums.get(doc_ref, 0.0) + score
-            exact = common.get(term_index)
-            if exact is not None and field in word_fields:
-                # Summed as lunr.js sums a document's fields: in field order
-                # (the builder makes a document's vectors in that order).
-                exact[doc_ref] = exact.get(doc_ref, 0.0) + score
-                if field == "body":
-                    continue
+            if in_words:
+                exact = common_at[term_index]
+                if exact is not None:
+                    # Summed as lunr.js sums a document's fields: in field order
+                    # (the builder makes a document's vectors in that order).
+                    exact[doc_ref] = exact.get(doc_ref, 0.0) + score
+                    if in_body:
+                        continue
             bucket = vectors[shard_of[term_index]]
             entry = bucket.get(field_ref)
             if entry is None:
@@ -587,7 +602,7 @@ def _shards(head, postings, field_vectors, shard_bytes, common_docs=None, prefix
                 "index": {
                     "version": head["version"],
                     "fields": head["fields"],
-                    "fieldVectors": sorted([ref, elements] for ref, elements in packed.items()),
+                    "fieldVectors": [[ref, packed[ref]] for ref in sorted(packed)],
                     "invertedIndex": sorted(inverted),
                     "pipeline": head["pipeline"],
                 },
