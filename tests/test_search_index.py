@@ -327,6 +327,28 @@ def test_analysis_cache_round_trips_and_a_damaged_one_is_empty(tmp_path):
     assert si.load_cache(tmp_path / "missing.pickle") == {}
 
 
+def test_body_texts_are_reused_by_a_hash_of_the_html_and_kept_only_for_these_bodies(monkeypatch):
+    htmls = ["<p>Ferries <em>sail</em> hourly.</p>", "<p>A comet at dawn.</p>"]
+    texts, fresh = si.body_texts(htmls, {})
+    assert texts == [si.html_to_text(html) for html in htmls]
+    calls = []
+    monkeypatch.setattr(si, "html_to_text", lambda html: calls.append(html) or "new text")
+    again, kept = si.body_texts([htmls[1], "<p>Edited.</p>"], fresh)
+    assert again == [texts[1], "new text"] and calls == ["<p>Edited.</p>"]
+    assert len(kept) == 2 and kept.keys() != fresh.keys()
+
+
+def test_cached_texts_made_by_other_code_are_not_used(tmp_path, monkeypatch):
+    path = tmp_path / "texts.pickle"
+    _, fresh = si.body_texts(["<p>Ferries sail hourly.</p>"], {})
+    si.save_texts(path, fresh)
+    assert si.load_texts(path) == fresh
+    monkeypatch.setattr(si, "_text_rules", lambda: "html_text.py changed")
+    assert si.load_texts(path) == {}
+    path.write_bytes(b"damaged")
+    assert si.load_texts(path) == {}
+
+
 def test_write_files_copies_lunr_and_clears_old_shards(tmp_path):
     lunr_js = tmp_path / "lunr.js"
     lunr_js.write_text("/* lunr */", encoding="utf-8")
