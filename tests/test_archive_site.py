@@ -2,7 +2,8 @@
 
 The pages themselves are tested in test_theme.py; here, that the faster
 ways give the answers of the plain ones: tag and topic pages written one
-group at a time, word counts kept between builds.
+group at a time, related articles picked from an index, word counts kept
+between builds.
 """
 
 import pickle
