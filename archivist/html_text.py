@@ -1,5 +1,6 @@
 """The readable text of rendered HTML: what the search index holds and reading time counts."""
 
+import hashlib
 import html.parser
 
 # Elements whose content is not text a reader reads.
@@ -39,3 +40,27 @@ def html_to_text(markup, skipped=NOT_TEXT):
     parser.feed(markup or "")
     parser.close()
     return " ".join("".join(parser.parts).split())
+
+
+def markup_key(markup):
+    """A content hash of an HTML fragment: the key of what is cached about it."""
+    return hashlib.blake2b((markup or "").encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def reused_by_markup(markups, known, compute):
+    """(``compute(markup)`` of each of ``markups``, {markup_key: result} of them all).
+
+    Results in ``known`` ({markup_key: result}, a previous build's) are taken
+    as they are: turning HTML into text is most of the cost of both users
+    (reading time, the search index), and a rebuild after one edit has one
+    body to turn.
+    """
+    results, fresh = [], {}
+    for markup in markups:
+        key = markup_key(markup)
+        result = known.get(key)
+        if result is None:
+            result = compute(markup)
+        fresh[key] = result
+        results.append(result)
+    return results, fresh

@@ -16,7 +16,7 @@ import sys
 from datetime import datetime, timezone
 
 from archivist import html_text
-from archivist.html_text import NOT_TEXT, html_to_text
+from archivist.html_text import NOT_TEXT, html_to_text, markup_key, reused_by_markup  # noqa: F401
 from archivist.settings import merge_options
 
 # The one namespaced setting of the plugin, ARCHIVE_SITE = {...}, is merged
@@ -68,27 +68,9 @@ def count_words(markup):
     return len(WORD.findall(html_to_text(markup, skipped=NOT_READ)))
 
 
-def markup_key(markup):
-    """A content hash of an HTML fragment: the key of its word count in the cache."""
-    return hashlib.blake2b((markup or "").encode("utf-8", "surrogatepass"), digest_size=16).digest()
-
-
 def word_counts(markups, known):
-    """(word count of each of ``markups``, {markup_key: count} of them all).
-
-    Counts found in ``known`` ({markup_key: count}, a previous build's) are
-    taken as they are, the others counted: turning HTML into text is most of
-    the cost, and a rebuild after one edit has one body to count.
-    """
-    counts, fresh = [], {}
-    for markup in markups:
-        key = markup_key(markup)
-        count = known.get(key)
-        if count is None:
-            count = count_words(markup)
-        fresh[key] = count
-        counts.append(count)
-    return counts, fresh
+    """(word count of each of ``markups``, {markup_key: count} of them all), reusing ``known``."""
+    return reused_by_markup(markups, known, count_words)
 
 
 def counting_rules():

@@ -109,7 +109,7 @@ from lunr.query import Query
 from lunr.stop_word_filter import WORDS as LUNR_STOP_WORDS
 
 from archivist import background
-from archivist.html_text import html_to_text
+from archivist.html_text import html_to_text, reused_by_markup
 from archivist.settings import merge_options
 
 logger = logging.getLogger(__name__)
@@ -807,15 +807,7 @@ def body_texts(htmls, known):
     Turning 5,000 bodies into text took a second of every build; a rebuild
     after an edit now does it for the edited body alone.
     """
-    texts, fresh = [], {}
-    for html in htmls:
-        key = hashlib.blake2b(html.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        text = known.get(key)
-        if text is None:
-            text = html_to_text(html)
-        fresh[key] = text
-        texts.append(text)
-    return texts, fresh
+    return reused_by_markup(htmls, known, html_to_text)
 
 
 def analyze_all(documents, cache):
