@@ -15,11 +15,13 @@ import collections
 import dataclasses
 import datetime
 import difflib
+import hashlib
 import itertools
 import math
 import os
 import re
 import unicodedata
+import zlib
 
 from .frontmatter import FIELD_ORDER, parse
 from .errors import FrontMatterError
@@ -171,9 +173,15 @@ def tag_key(tag):
 
 
 def shingles(body):
-    """The set of hashed word 5-grams of a Markdown body (markup and case ignored)."""
+    """The set of hashed word 5-grams of a Markdown body (markup and case ignored).
+
+    The same in every process (the build caches them): words are numbered by
+    CRC-32, and Python's hash of a tuple of numbers, unlike that of text, is
+    not salted per process.
+    """
     words = _WORD_RE.findall(_HTML_TAG_RE.sub(" ", body).casefold())
-    return frozenset(map(hash, zip(*(words[i:] for i in range(SHINGLE_SIZE)))))
+    numbers = [zlib.crc32(word.encode("utf-8", "surrogatepass")) for word in words]
+    return frozenset(map(hash, zip(*(numbers[i:] for i in range(SHINGLE_SIZE)))))
 
 
 def effective_slug(meta, settings):
@@ -189,15 +197,16 @@ def effective_slug(meta, settings):
     return slugify(title, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", ()))
 
 
-def shingle_prefix(grams, threshold):
+def shingle_prefix(grams, threshold, ordered=False):
     """The first shingles of ``grams`` in one global order (by value) that any set at least
     ``threshold`` alike (Jaccard) must share at least one of: prefix filtering.
 
     If J(A, B) >= t then |A & B| >= t|A|, so A's first |A| - t|A| + 1 elements
     (in any order fixed for all sets) cannot all miss B's first |B| - t|B| + 1.
     floor() instead of ceil() keeps the prefix one longer at worst: never too short.
+    ``ordered``: ``grams`` is sorted already.
     """
-    ordered = sorted(grams)
+    ordered = grams if ordered else sorted(grams)
     return ordered[: min(len(ordered), len(ordered) - math.floor(threshold * len(ordered)) + 1)]
 
 
@@ -207,10 +216,11 @@ class ArchiveIndex:
     For the near-duplicate check only the prefix shingles of each body are
     indexed (see ``shingle_prefix``), and each body's shingles are kept as a
     packed array: as sets and full postings, the shingles of a 20,000-article
-    archive took close to a gigabyte of memory.
+    archive took close to a gigabyte of memory. ``known_shingles`` ({path:
+    shingles as a sorted array}) saves computing them again.
     """
 
-    def __init__(self, parsed_articles, settings):
+    def __init__(self, parsed_articles, settings, known_shingles=None):
         self.slugs = collections.defaultdict(list)  # slug -> [Parsed]
         self.tags = collections.defaultdict(collections.Counter)  # key -> Counter(spelling)
         self.tag_paths = collections.defaultdict(list)  # key -> [path]
@@ -231,13 +241,14 @@ class ArchiveIndex:
                     self.tag_paths[key].append(parsed.path)
             if self.threshold is None:
                 continue
-            grams = shingles(parsed.body)
+            grams = known_shingles[parsed.path] if known_shingles else shingles(parsed.body)
             if len(grams) >= MIN_SHINGLES:
                 self.sizes[parsed.path] = len(grams)
-                self.grams[parsed.path] = array.array("q", grams)
-                for gram in shingle_prefix(grams, self.threshold):
+                self.grams[parsed.path] = grams if isinstance(grams, array.array) else array.array("q", grams)
+                for gram in shingle_prefix(grams, self.threshold, ordered=known_shingles is not None):
                     self.postings[gram].append(parsed.path)
-        self._similar_keys = {}
+        self.similar_keys = {}  # tag key -> the key most like it (see similar_key)
+        self._spellings = {}
         self._affixes = collections.defaultdict(set)  # "<abc" / ">xyz" -> keys
 
     def near_duplicates(self, path, grams, threshold):
@@ -261,6 +272,12 @@ class ArchiveIndex:
                 found.append((other, jaccard))
         return sorted(found, key=lambda item: (-item[1], item[0]))
 
+    def spellings(self, key):
+        """The spellings of a tag key in the archive, most used first."""
+        if key not in self._spellings:
+            self._spellings[key] = [spelling for spelling, _ in self.tags[key].most_common()]
+        return self._spellings[key]
+
     def similar_key(self, key, cutoff):
         """An existing tag key spelled almost like ``key`` (difflib ratio >= cutoff), or None.
 
@@ -268,7 +285,7 @@ class ArchiveIndex:
         a misspelling rarely changes both ends, and comparing every pair of
         tags would be quadratic in the size of the archive.
         """
-        if key not in self._similar_keys:
+        if key not in self.similar_keys:
             if not self._affixes:
                 for other in self.tags:
                     self._affixes["<" + other[:3]].add(other)
@@ -284,8 +301,8 @@ class ArchiveIndex:
                     ratio = matcher.ratio()
                     if ratio > best_ratio or (ratio == best_ratio and best is None):
                         best, best_ratio = other, ratio
-            self._similar_keys[key] = best
-        return self._similar_keys[key]
+            self.similar_keys[key] = best
+        return self.similar_keys[key]
 
 
 def _lengths_allow(a, b, cutoff):
@@ -307,6 +324,15 @@ def check_article(parsed, index, settings, today=None):
     ``today`` (a date, default today in UTC) bounds the publication date.
     """
     opts = options(settings)
+    findings = findings_alone(parsed, settings, today)
+    if parsed.readable:
+        findings.extend(findings_in_archive(parsed, index, settings))
+        findings.extend(_check_near_duplicates(parsed, index, opts))
+    return findings
+
+
+def findings_alone(parsed, settings, today=None):
+    """The findings of a read article that need no other article (``today`` as in check_article)."""
     findings = list(parsed.findings)
     if not parsed.readable:
         return findings
@@ -314,10 +340,14 @@ def check_article(parsed, index, settings, today=None):
     for check in (_check_keys, _check_text_fields, _check_dates, _check_category,
                   _check_slug, _check_body):
         findings.extend(check(parsed, settings, today))
-    findings.extend(_check_tags(parsed, index, opts))
-    findings.extend(_check_unique_slug(parsed, index, settings))
-    findings.extend(_check_near_duplicates(parsed, index, opts))
     findings.extend(_check_file_name(parsed, settings))
+    return findings
+
+
+def findings_in_archive(parsed, index, settings):
+    """The findings of a read article against the others (tags, slug), near-duplicates aside."""
+    findings = list(_check_tags(parsed, index, options(settings)))
+    findings.extend(_check_unique_slug(parsed, index, settings))
     return findings
 
 
@@ -501,7 +531,7 @@ def _check_tags(parsed, index, opts):
 def _tag_spelling(parsed, tag, key, index, opts):
     example = next((p for p in index.tag_paths.get(key, ()) if p != parsed.path), None)
     if example:
-        spellings = [s for s, _ in index.tags[key].most_common() if s != tag]
+        spellings = [s for s in index.spellings(key) if s != tag]
         if spellings:
             yield _finding(parsed, "tags", WARNING,
                            f"tag '{tag}' is spelled '{spellings[0]}' elsewhere in the archive "
@@ -528,14 +558,25 @@ def _check_unique_slug(parsed, index, settings):
 
 def _check_near_duplicates(parsed, index, opts):
     if opts["duplicate_threshold"] is None:
-        return
+        return []
     grams = shingles(parsed.body)
-    for other, similarity in index.near_duplicates(parsed.path, grams, opts["duplicate_threshold"]):
-        body = parsed.body
-        first_line = parsed.body_line + body[: len(body) - len(body.lstrip())].count("\n")
-        yield Finding(parsed.path, first_line, ERROR,
-                      f"near-duplicate of {other} ({similarity:.0%} of the text is the same): "
-                      "keep one of them, or merge them")
+    near = index.near_duplicates(parsed.path, grams, opts["duplicate_threshold"])
+    return near_duplicate_findings(parsed.path, _first_text_line(parsed), near)
+
+
+def _first_text_line(parsed):
+    body = parsed.body
+    return parsed.body_line + body[: len(body) - len(body.lstrip())].count("\n")
+
+
+def near_duplicate_findings(path, line, near):
+    """One error per (other path, similarity) of ``near``, at ``line`` (the body's first)."""
+    return [
+        Finding(path, line, ERROR,
+                f"near-duplicate of {other} ({similarity:.0%} of the text is the same): "
+                "keep one of them, or merge them")
+        for other, similarity in near
+    ]
 
 
 def _check_file_name(parsed, settings):
@@ -573,24 +614,117 @@ def display_path(path):
     return path if relative.startswith("..") else relative
 
 
-def check_files(paths, settings, today=None, archive=None):
+@dataclasses.dataclass
+class FileChecks:
+    """What one file's bytes tell without the rest of the archive: kept between builds.
+
+    ``parsed`` without its text and body (the index needs the metadata and
+    the lines of keys), the body's shingles as a sorted array, the line of
+    the body's first text, and the findings of :func:`findings_alone`.
+    """
+
+    parsed: Parsed
+    shingles: array.array
+    first_line: int
+    findings: list
+
+
+def check_file_alone(path, data, settings, today):
+    """The :class:`FileChecks` of one file's bytes."""
+    opts = options(settings)
+    parsed = read(path, data, opts)
+    grams = shingles(parsed.body) if parsed.readable and opts["duplicate_threshold"] is not None else ()
+    kept = dataclasses.replace(parsed, text=None, body="")
+    if parsed.article is not None:
+        kept.article = dataclasses.replace(parsed.article, body="")
+    return FileChecks(kept, array.array("q", sorted(grams)), _first_text_line(parsed),
+                      findings_alone(parsed, settings, today))
+
+
+def cache_rules(settings, today):
+    """What the checks of a file depend on besides its bytes and path: for ``check_files``' cache."""
+    from . import build_cache, frontmatter
+
+    return build_cache.code_rules(__file__, frontmatter.__file__, extra=(
+        sorted(options(settings).items()), list(settings.get("ARCHIVE_TOPICS") or ()),
+        settings.get("SLUG_REGEX_SUBSTITUTIONS"), today.isoformat(),
+    ))
+
+
+def check_files(paths, settings, today=None, archive=None, cache=None):
     """Check ``paths`` against the archive (default: ``archive_files(settings)``).
 
     Returns the sorted findings. Paths in messages are relative to the
     current folder.
+
+    ``cache`` (a dict, empty at first) keeps between calls what each file's
+    bytes tell on their own and the near-duplicates of every file of the
+    archive; it is updated in place, and the caller saves it (under
+    :func:`cache_rules`). With it, files whose bytes did not change are not
+    parsed again, and only changed files are compared with the others.
     """
     opts = options(settings)
     archive = archive_files(settings) if archive is None else archive
-    wanted = [display_path(p) for p in paths]
-    read_cache = {}
-    for path in dict.fromkeys([display_path(p) for p in archive] + wanted):
+    today = today or datetime.datetime.now(datetime.timezone.utc).date()
+    shown = {path: display_path(path) for path in dict.fromkeys([*archive, *paths])}
+    wanted = list(dict.fromkeys(shown[p] for p in paths))
+    known = cache.get("files", {}) if cache else {}
+    files, digests = {}, {}
+    for path in dict.fromkeys(shown.values()):
         with open(path, "rb") as handle:
-            read_cache[path] = read(path, handle.read(), opts)
-    index = ArchiveIndex(read_cache.values(), settings)
+            data = handle.read()
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        files[path] = known.get((path, digest)) or check_file_alone(path, data, settings, today)
+        digests[path] = digest
+    grams = {path: checked.shingles for path, checked in files.items()}
+    index = ArchiveIndex([checked.parsed for checked in files.values()], settings, known_shingles=grams)
+    # The tag most like a new tag depends on the archive's tags alone.
+    tag_keys = hashlib.blake2b(repr(sorted(index.tags)).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    if cache and cache.get("tag_keys") == tag_keys:
+        index.similar_keys.update(cache.get("similar_keys", {}))
+    threshold = opts["duplicate_threshold"]
+    if threshold is None:
+        near = {}
+    elif cache is None:
+        near = {path: index.near_duplicates(path, frozenset(grams[path]), threshold) for path in wanted}
+    else:
+        near = near_duplicates_since(index, grams, threshold, digests, cache.get("digests"), cache.get("near"))
     findings = []
-    for path in dict.fromkeys(wanted):
-        findings.extend(check_article(read_cache[path], index, settings, today=today))
+    for path in wanted:
+        checked = files[path]
+        findings.extend(checked.findings)
+        if checked.parsed.readable:
+            findings.extend(findings_in_archive(checked.parsed, index, settings))
+            findings.extend(near_duplicate_findings(path, checked.first_line, near.get(path, ())))
+    if cache is not None:
+        cache.clear()
+        cache.update(files={(path, digests[path]): checked for path, checked in files.items()},
+                     digests=digests, near=near, tag_keys=tag_keys, similar_keys=index.similar_keys)
     return sorted(set(findings))
+
+
+def near_duplicates_since(index, grams, threshold, digests, old_digests=None, old_near=None):
+    """{path: near-duplicates} of every file of ``digests`` ({path: digest of its bytes}).
+
+    Given the result of an earlier call (``old_near`` for ``old_digests``),
+    only files whose bytes changed are compared with the archive: the
+    similarity of two unchanged files is unchanged, and a pair with a
+    changed file is found from the changed side (Jaccard similarity is
+    symmetric, and ``ArchiveIndex.near_duplicates`` finds every pair).
+    """
+    if old_digests is None or old_near is None:
+        old_digests, old_near = {}, {}
+    changed = [path for path, digest in digests.items() if old_digests.get(path) != digest]
+    stale = set(changed) | (old_digests.keys() - digests.keys())
+    near = {path: index.near_duplicates(path, frozenset(grams[path]), threshold) for path in changed}
+    found_from = collections.defaultdict(list)  # unchanged path -> pairs with changed files
+    for path in changed:
+        for other, similarity in near[path]:
+            found_from[other].append((path, similarity))
+    for path in digests.keys() - set(changed):
+        pairs = [(other, similarity) for other, similarity in old_near.get(path, ()) if other not in stale]
+        near[path] = sorted(pairs + found_from.get(path, []), key=lambda item: (-item[1], item[0]))
+    return near
 
 
 def counts(findings):

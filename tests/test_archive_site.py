@@ -208,8 +208,8 @@ def test_counting_rules_change_with_the_counting_code(tmp_path, monkeypatch):
     b"not a pickle",
     pickle.dumps(["a", "list"]),
     pickle.dumps({"rules": "?"}),
-    pickle.dumps({"rules": "R", "counts": {b"k": "three"}}),
-    pickle.dumps({"rules": "R", "counts": [1, 2]}),
+    pickle.dumps({"rules": "R", "data": {b"k": "three"}}),
+    pickle.dumps({"rules": "R", "data": [1, 2]}),
 ])
 def test_a_damaged_word_count_cache_means_counting_again(tmp_path, damage):
     path = tmp_path / "word_counts.pickle"
@@ -233,3 +233,30 @@ def test_the_build_keeps_word_counts_in_the_cache_folder(tmp_path, monkeypatch):
     # Like Pelican's content cache, not loaded with LOAD_CONTENT_CACHE = False (pelican --ignore-cache).
     with pytest.raises(AssertionError, match="counted again"):
         archive_site._word_counts(articles, {**settings, "LOAD_CONTENT_CACHE": False})
+
+
+class _Dated:
+    """An article as Pelican's period archives read it: a date (and identity)."""
+
+    def __init__(self, date):
+        self.date = date
+
+
+@settings(max_examples=50, deadline=None)
+@given(days=st.lists(st.integers(0, 3 * 365), max_size=60), newest_first=st.booleans())
+def test_period_archives_built_per_year_are_pelicans(days, newest_first):
+    articles = [_Dated(datetime(2022, 1, 1) + (datetime(2022, 1, 2) - datetime(2022, 1, 1)) * day) for day in days]
+    dates = sorted(articles, key=lambda article: article.date, reverse=newest_first)
+    periods = {"YEAR_ARCHIVE_SAVE_AS": "{date:%Y}/index.html", "YEAR_ARCHIVE_URL": "{date:%Y}/",
+               "MONTH_ARCHIVE_SAVE_AS": "{date:%Y}/{date:%m}/index.html", "MONTH_ARCHIVE_URL": "{date:%Y}/{date:%m}/",
+               "DAY_ARCHIVE_SAVE_AS": "", "DAY_ARCHIVE_URL": ""}
+    pelicans = ArticlesGenerator._build_period_archives(None, dates, articles, periods)
+    generator = _PeriodArchives()
+    archive_site.build_period_archives_per_year(generator)
+    assert generator._build_period_archives(dates, articles, periods) == pelicans
+
+
+class _PeriodArchives:
+    """The one method of Pelican's ArticlesGenerator that the receiver replaces."""
+
+    _build_period_archives = ArticlesGenerator._build_period_archives

@@ -364,3 +364,78 @@ def test_near_duplicates_found_by_prefix_filtering_are_exactly_those_of_brute_fo
         if item.path in expected:
             found = index.near_duplicates(item.path, validate.shingles(item.body), threshold)
             assert [(path, round(j, 9)) for path, j in found] == [(path, round(j, 9)) for path, j in expected[item.path]]
+
+
+def _article(title, body, tags=("Ferries",)):
+    """An article file's text with ``body`` and ``tags``."""
+    tag_lines = "".join(f"  - {tag}\n" for tag in tags)
+    return (f"---\ntitle: {title}\ndate: 2025-01-20\ncategory: Society\ntags:\n{tag_lines}"
+            f"summary: A summary.\nsource: Test Gazette\n---\n\n{body}\n")
+
+
+_WORDS = "ferry harbour storm council budget satellite orbit comet school rail tide pier vote moon".split()
+
+
+@hypothesis.settings(max_examples=40, deadline=None)
+@hypothesis.given(steps=st.lists(
+    st.tuples(st.sampled_from(["write", "remove"]), st.integers(0, 5),
+              st.lists(st.sampled_from(_WORDS), min_size=25, max_size=40),
+              st.lists(st.sampled_from(["Ferries", "Ferry", "Harbour", "Harbor", "Storms"]), max_size=3,
+                       unique=True)),
+    min_size=1, max_size=8,
+))
+def test_checks_kept_between_calls_give_what_checking_everything_again_gives(steps):
+    """check_files' cache (what the build keeps between builds): after any sequence of
+    writes and removals, the findings are those of a check from scratch."""
+    import tempfile
+    from pathlib import Path
+
+    today = datetime.date(2025, 6, 1)
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        base = " ".join(_WORDS * 3)
+        for number in range(3):  # near-duplicates of each other from the start
+            (folder / f"{number}.md").write_text(_article(f"Start {number}", base + " end" * number))
+        cache = {}
+        for action, number, words, tags in steps:
+            path = folder / f"{number}.md"
+            if action == "remove":
+                path.unlink(missing_ok=True)
+            else:  # a body like the start's, with some words of its own
+                path.write_text(_article(f"Title {number}", base + " " + " ".join(words), tags))
+            files = sorted(str(p) for p in folder.glob("*.md"))
+            kept = validate.check_files(files, SETTINGS_DICT, today=today, archive=files, cache=cache)
+            assert kept == validate.check_files(files, SETTINGS_DICT, today=today, archive=files)
+            assert set(cache["digests"]) == {validate.display_path(f) for f in files}
+
+
+def test_a_cached_check_reads_only_the_changed_file(tmp_path, monkeypatch):
+    for number in range(3):
+        (tmp_path / f"{number}.md").write_text(_article(f"Story {number}", " ".join(_WORDS[number:] * 3)))
+    files = sorted(str(p) for p in tmp_path.glob("*.md"))
+    cache = {}
+    first = validate.check_files(files, SETTINGS_DICT, archive=files, cache=cache)
+    checked = []
+    alone = validate.check_file_alone
+    monkeypatch.setattr(validate, "check_file_alone", lambda path, *args: checked.append(path) or alone(path, *args))
+    assert validate.check_files(files, SETTINGS_DICT, archive=files, cache=cache) == first
+    assert checked == []
+    (tmp_path / "1.md").write_text(_article("Story 1", " ".join(_WORDS[1:] * 3) + " TODO"))
+    again = validate.check_files(files, SETTINGS_DICT, archive=files, cache=cache)
+    assert checked == [validate.display_path(files[1])]
+    assert [f.message for f in again if f not in first] == ["the body still holds a TODO placeholder: replace it "
+                                                            "with the article text"]
+
+
+def test_shingles_are_the_same_in_every_process():
+    """The build keeps shingles between runs: they must not depend on Python's per-process hash salt."""
+    import subprocess
+    import sys
+
+    code = "from archivist import validate; print(sorted(validate.shingles('the ferry left the harbour at dawn today')))"
+    runs = {
+        subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                       env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"}).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(runs) == 1 and runs.pop().count(",") == 3  # 8 words: four 5-grams

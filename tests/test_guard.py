@@ -68,6 +68,16 @@ def test_an_article_pelican_did_not_read_stops_the_build(content, capfd):
     assert f"{content / 'articles' / '2025' / FERRY_NAME}:1: error: Pelican could not read this article" in err
 
 
+def test_the_checks_of_unchanged_files_are_kept_in_the_cache_folder(content, tmp_path, monkeypatch):
+    settings = {**fake_article_generator(content).settings, "CACHE_PATH": str(tmp_path / "cache"),
+                "LOAD_CONTENT_CACHE": True}
+    sources = sorted(str(p) for p in (content / "articles").rglob("*.md"))
+    first = guard.check_sources(sources, settings)
+    assert (tmp_path / "cache" / guard.CACHE_FILE).is_file()
+    monkeypatch.setattr(guard.validate, "check_file_alone", lambda *args: pytest.fail("checked again"))
+    assert guard.check_sources(sources, settings) == first
+
+
 @pytest.mark.parametrize("url, page_url, href", [
     ("downloads/archive.zip", "about.html", "downloads/archive.zip"),
     ("downloads/archive.zip", "help/about.html", "../downloads/archive.zip"),

@@ -7,15 +7,19 @@ a signal receiver ends ``pelican`` with exit status 1 and the message.
 """
 
 import collections
+import datetime
 import logging
 import os
 import posixpath
 import sys
 
-from archivist import background, validate
+from archivist import background, build_cache, validate
 from archivist.errors import ArchivistError
 
 logger = logging.getLogger(__name__)
+
+# What each file's bytes tell on their own, kept between builds (see check_sources).
+CACHE_FILE = os.path.join("archive_guard", "checks.pickle")
 
 
 class ArchiveGuardError(ArchivistError):
@@ -57,6 +61,27 @@ def produced_sources(generator):
     }
 
 
+def check_sources(sources, settings):
+    """``validate.check_files`` of every article file, reusing the last build's checks of unchanged files.
+
+    A rebuild after one edit parses, checks and compares with the archive
+    that one file: the checks of the others are taken from
+    ``CACHE_PATH/archive_guard/checks.pickle`` (see ``validate.check_files``).
+    """
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    if not settings.get("CACHE_PATH"):
+        return validate.check_files(sources, settings, today=today, archive=sources)
+    rules = validate.cache_rules(settings, today)
+    path = os.path.join(settings["CACHE_PATH"], CACHE_FILE)
+    cache = build_cache.load(path, rules) if settings.get("LOAD_CONTENT_CACHE") else None
+    cache = cache if isinstance(cache, dict) else {}
+    before = cache.get("digests")
+    findings = validate.check_files(sources, settings, today=today, archive=sources, cache=cache)
+    if cache.get("digests") != before:
+        build_cache.save(path, rules, cache)
+    return findings
+
+
 _checking = None  # (sources, the check running in the background) of the build in progress
 
 
@@ -76,7 +101,7 @@ def start_checks(generator):
     settings = generator.settings
     sources = article_sources(generator)
     _checking = sources, background.start(
-        lambda: validate.check_files(sources, settings, archive=sources), name="the archive checks"
+        lambda: check_sources(sources, settings), name="the archive checks"
     )
 
 
@@ -91,7 +116,7 @@ def check_articles(generator):
     else:  # no check started, or the files changed while Pelican read them
         if checking is not None:
             checking[1].wait()
-        findings = validate.check_files(sources, settings, archive=sources)
+        findings = check_sources(sources, settings)
     errors = [f for f in findings if f.severity == validate.ERROR]
     warnings = len(findings) - len(errors)
     failed = {os.path.abspath(f.path) for f in errors}

@@ -5,17 +5,13 @@ adapt Pelican objects to these functions and back.
 """
 
 import collections
-import hashlib
 import heapq
 import itertools
 import math
-import os
-import pickle
 import re
-import sys
 from datetime import datetime, timezone
 
-from archivist import html_text
+from archivist import build_cache, html_text
 from archivist.html_text import NOT_TEXT, html_to_text, markup_key, reused_by_markup  # noqa: F401
 from archivist.settings import merge_options
 
@@ -79,15 +75,7 @@ def counting_rules():
     Stored with the cached counts, so a change to this module or to
     archivist.html_text counts every body again. None if a source is unreadable.
     """
-    hasher = hashlib.blake2b(digest_size=16)
-    hasher.update(sys.version.encode("utf-8"))
-    try:
-        for path in (__file__, html_text.__file__):
-            with open(path, "rb") as source:
-                hasher.update(source.read())
-    except OSError:
-        return None
-    return hasher.digest()
+    return build_cache.code_rules(__file__, html_text.__file__)
 
 
 def load_word_counts(path, rules):
@@ -95,24 +83,15 @@ def load_word_counts(path, rules):
 
     A missing, damaged or outdated cache only means counting again.
     """
-    try:
-        with open(path, "rb") as stream:
-            saved = pickle.load(stream)
-        counts = saved["counts"]
-        if rules is not None and saved["rules"] == rules and all(type(count) is int for count in counts.values()):
-            return dict(counts)
-    except Exception:  # noqa: BLE001 - any damage: count again
-        pass
+    counts = build_cache.load(path, rules)
+    if isinstance(counts, dict) and all(type(count) is int for count in counts.values()):
+        return dict(counts)
     return {}
 
 
 def save_word_counts(path, rules, counts):
     """Write the counts atomically: a crash leaves the old file or the new one, never half of one."""
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    temporary = f"{path}.tmp{os.getpid()}"
-    with open(temporary, "wb") as stream:
-        pickle.dump({"rules": rules, "counts": counts}, stream, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, path)
+    build_cache.save(path, rules, counts)
 
 
 def reading_time(words, words_per_minute=DEFAULTS["words_per_minute"]):
