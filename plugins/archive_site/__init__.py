@@ -17,11 +17,13 @@ The receivers below only adapt Pelican objects to the plain functions of
 
 Pelican's tag, topic and author pages are written by its own methods, called
 once per group so that each filters only that group's articles (see
-``write_each_group_alone``).
+``write_each_group_alone``), and its period archives one year at a time
+(``build_period_archives_per_year``).
 
 Setting: ARCHIVE_SITE = {...} merged over ``core.DEFAULTS``.
 """
 
+import collections
 import copy
 import functools
 import itertools
@@ -143,6 +145,32 @@ def _write_each_group_alone(generator, method, attribute, write):
         method(alone, write)
 
 
+def build_period_archives_per_year(generator):
+    """article_generator_init: Pelican builds its year and month archives one year at a time.
+
+    For each month Pelican picks the month's articles out of the whole archive
+    (``[a for a in articles if a in dates]``, a scan of every article per
+    period): 1.2 s of every build at 5,000 articles, 16 times that at 20,000.
+    Called on each year's articles alone, Pelican's own method builds the same
+    archives, in the same order, scanning one year per period.
+    """
+    method = getattr(type(generator), "_build_period_archives", None)
+    if method is not None:
+        generator._build_period_archives = functools.partial(_period_archives_per_year, generator, method)
+
+
+def _period_archives_per_year(generator, method, sorted_articles, articles, settings):
+    if not core.equal_only_to_themselves(itertools.chain(sorted_articles, articles)):
+        return method(generator, sorted_articles, articles, settings)
+    archives = collections.defaultdict(list)
+    for year, dated in itertools.groupby(sorted_articles, key=lambda article: article.date.year):
+        dated = list(dated)
+        of_year = [article for article in articles if article.date.year == year]
+        for granularity, found in method(generator, dated, of_year, settings).items():
+            archives[granularity].extend(found)
+    return archives
+
+
 _CONTENT_GROUPS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
                    "drafts_translations", "pages", "hidden_pages", "draft_pages", "draft_translations")
 
@@ -184,6 +212,7 @@ def trim_feed(context, feed):
 
 
 def register():
+    signals.article_generator_init.connect(build_period_archives_per_year)
     signals.article_generator_finalized.connect(enrich_articles)
     signals.article_generator_finalized.connect(write_each_group_alone)
     signals.all_generators_finalized.connect(freeze_urls)
