@@ -1,6 +1,7 @@
 """The search index builder on plain data: analysis, sharding, the reference search."""
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -361,6 +362,18 @@ def test_write_files_copies_lunr_and_clears_old_shards(tmp_path):
     assert written == ["d/0.js", "lunr.js", "manifest.js", "t/0.js"] == sorted(reported)
 
 
+def test_write_files_leaves_files_with_the_same_bytes_alone(tmp_path):
+    lunr_js = tmp_path / "lunr.js"
+    lunr_js.write_text("/* lunr */", encoding="utf-8")
+    search = tmp_path / "out" / "search"
+    si.write_files(tmp_path / "out", iter([("t/0.js", "same"), ("t/1.js", "before")]), lunr_js)
+    for path in search.rglob("*.js"):
+        os.utime(path, ns=(0, 0))
+    si.write_files(tmp_path / "out", iter([("t/0.js", "same"), ("t/1.js", "after \u2028")]), lunr_js)
+    assert (search / "t" / "0.js").stat().st_mtime_ns == 0 and (search / "lunr.js").stat().st_mtime_ns == 0
+    assert (search / "t" / "1.js").read_text(encoding="utf-8") == "after \u2028"
+
+
 def test_missing_lunr_js_says_how_to_get_it(tmp_path):
     missing = tmp_path / "node_modules" / "lunr" / "lunr.js"
     with pytest.raises(si.SearchSettingsError, match=r"lunr.js not found; run `npm ci`"):
@@ -383,3 +396,19 @@ def test_sharded_index_is_the_partition_of_the_whole_index():
             expected = si.partition(si.build_index(analyzed).serialize(), shard_bytes, common_docs)
             firsts, shards = si.sharded_index(analyzed, shard_bytes, common_docs)
             assert (firsts, list(shards)) == expected
+
+
+def test_the_cycle_collector_is_paused_while_indexing_and_restored_after():
+    import gc
+
+    assert gc.isenabled()
+    with si.cycle_collection_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with si.cycle_collection_paused():
+            pass
+        assert not gc.isenabled()  # as it was
+    finally:
+        gc.enable()

@@ -86,12 +86,13 @@ forbidden. Files are written with sorted keys and compact separators: the
 same articles always give the same bytes.
 """
 
+import contextlib
+import gc
 import hashlib
 import json
 import logging
 import math
 import re
-import shutil
 import sys
 import time
 import unicodedata
@@ -99,6 +100,7 @@ from bisect import bisect_right
 from collections import Counter, namedtuple
 from pathlib import Path
 
+import orjson
 from lunr import __TARGET_JS_VERSION__ as LUNR_VERSION
 from lunr.builder import Builder
 from lunr.idf import idf as Idf
@@ -703,10 +705,15 @@ def manifest(firsts, documents, topics, options):
     }
 
 
+def _json(value):
+    """Compact JSON with sorted keys (orjson: the shards of 5,000 articles took Python's json
+    three seconds of every build)."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+
+
 def dumps(value):
     """Deterministic compact JSON that is also a valid JavaScript expression."""
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return _json(value).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 # JSON text inside a single-quoted JavaScript string: V8 parses a large JSON
@@ -720,7 +727,7 @@ _JS_STRING_UNESCAPES = {"\\": "\\", "'": "'", "u2028": "\u2028", "u2029": "\u202
 
 def js_assign(target, value):
     """``ARCHIVE_SEARCH.<target>=JSON.parse('<value as JSON>');``"""
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    text = _json(value)
     literal = _JS_STRING_SPECIAL.sub(lambda match: _JS_STRING_ESCAPES[match.group()], text)
     return f"{REGISTRY}.{target}=JSON.parse('{literal}');\n"
 
@@ -947,18 +954,35 @@ def lunr_js_path(options):
 
 def write_files(output_path, files, lunr_js):
     """Write ``files``, (relative path, text) pairs, under ``output_path``/search/ with a
-    copy of ``lunr_js`` (from :func:`lunr_js_path`); return the relative paths written."""
+    copy of ``lunr_js`` (from :func:`lunr_js_path`); return the relative paths written.
+
+    A file that already holds the same bytes is left alone: after one edit
+    most shards are the same, and rewriting all of them (1,600 files at
+    5,000 articles) cost seconds of every rebuild. Shards of an earlier,
+    larger build are deleted.
+    """
     root = Path(output_path) / DIRECTORY
-    for folder in ("t", "d", "x"):  # shards of an earlier, larger build must not linger
-        shutil.rmtree(root / folder, ignore_errors=True)
     written = []
     for relative, text in files:
-        target = root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        _write_if_changed(root / relative, text.encode("utf-8"))
         written.append(relative)
-    (root / "lunr.js").write_bytes(lunr_js.read_bytes())
+    _write_if_changed(root / "lunr.js", lunr_js.read_bytes())
+    produced = set(written)
+    for folder in ("t", "d", "x"):
+        if (root / folder).is_dir():
+            for path in sorted((root / folder).iterdir()):
+                if f"{folder}/{path.name}" not in produced:
+                    path.unlink()
     return written + ["lunr.js"]
+
+
+def _write_if_changed(path, data):
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
 
 
 def _handed_over(items):
@@ -998,8 +1022,31 @@ def finish(pelican=None):
         running.wait()
 
 
+@contextlib.contextmanager
+def cycle_collection_paused():
+    """Python's cycle collector off for a while, then as it was.
+
+    The index builder makes millions of lists and dicts and no reference
+    cycles (refcounting frees all of them), and the collector walked them
+    again and again as they piled up: a third of the index's build time at
+    5,000 articles, measured.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def index_articles(generators, settings, options, lunr_js):
     """Index the articles of ``generators`` and write the search files."""
+    with cycle_collection_paused():
+        _index_articles(generators, settings, options, lunr_js)
+
+
+def _index_articles(generators, settings, options, lunr_js):
     started = time.perf_counter()
     cache_dir = Path(options["cache_path"] or Path(settings["CACHE_PATH"]) / "search")
     articles = _articles(generators)
