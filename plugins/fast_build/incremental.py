@@ -31,6 +31,7 @@ import collections
 import datetime
 import hashlib
 import importlib.metadata
+import io
 import logging
 import os
 import pickle
@@ -731,7 +732,7 @@ class FastWriter(Writer):
             if override:
                 self._overridden_files.add(filename)
             self._written_files.add(filename)
-            return open(os.devnull, "w", encoding=encoding)
+            return io.StringIO()  # takes Pelican's write of "" (no file opened: 13,000 per build)
         return super()._open_w(filename, encoding, override=override)
 
 
