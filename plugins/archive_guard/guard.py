@@ -139,8 +139,9 @@ def output_paths(generators):
         for group in ("articles", "translations", "hidden_articles", "hidden_translations",
                       "pages", "hidden_pages"):
             for item in getattr(generator, group, ()) or ():
-                if getattr(item, "save_as", ""):
-                    yield item.save_as, validate.display_path(item.source_path)
+                save_as = getattr(item, "save_as", "")  # formatted anew on each access: once
+                if save_as:
+                    yield save_as, item.source_path
     settings = generators[0].settings if generators else {}
     for name in settings.get("DIRECT_TEMPLATES", ()):
         save_as = settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html")
@@ -157,7 +158,9 @@ def check_outputs(generators):
     for save_as, sources in sorted(writers.items()):
         if len(sources) < 2:
             continue
-        ordered = sorted(sources)
+        # Shown relative to the current folder, as archivist check shows them.
+        ordered = sorted(source if source.startswith("the '") else validate.display_path(source)
+                         for source in sources)
         for source in ordered:
             if source.startswith("the '"):
                 continue
