@@ -241,7 +241,7 @@ class ArchiveIndex:
                     self.tag_paths[key].append(parsed.path)
             if self.threshold is None:
                 continue
-            grams = known_shingles[parsed.path] if known_shingles else shingles(parsed.body)
+            grams = shingles(parsed.body) if known_shingles is None else known_shingles[parsed.path]
             if len(grams) >= MIN_SHINGLES:
                 self.sizes[parsed.path] = len(grams)
                 self.grams[parsed.path] = grams if isinstance(grams, array.array) else array.array("q", grams)

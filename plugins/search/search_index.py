@@ -108,7 +108,7 @@ from lunr.index import Index
 from lunr.query import Query
 from lunr.stop_word_filter import WORDS as LUNR_STOP_WORDS
 
-from archivist import background, build_cache
+from archivist import background, build_cache, html_text
 from archivist.html_text import html_to_text, reused_by_markup
 from archivist.settings import merge_options
 
@@ -784,8 +784,6 @@ def save_cache(path, cache):
 
 def _text_rules():
     """A digest of the code that turns HTML into text: cached texts made by other code are not used."""
-    from archivist import html_text
-
     return build_cache.code_rules(html_text.__file__)
 
 
