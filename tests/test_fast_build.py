@@ -1,6 +1,5 @@
 """plugins/fast_build: unchanged pages are not rendered again, changed ones always are."""
 
-import collections
 import datetime
 import filecmp
 import os
@@ -49,26 +48,43 @@ def test_unknown_values_force_rendering_except_in_lenient_mode():
 
     with pytest.raises(incremental.Unknown):
         incremental.Digester().digest(Opaque())
-    assert incremental.signature({"thing"}, {"thing": Opaque()}, incremental.Digester()) is None
+    with pytest.raises(incremental.Unknown):
+        incremental.Digester().reference([Opaque()])
     lenient = incremental.Digester(lenient=True)
     assert lenient.digest(Opaque()) == incremental.Digester(lenient=True).digest(Opaque())
 
 
-def test_signature_covers_only_the_names_read():
+def test_a_call_s_names_are_its_keywords_its_url_and_its_pagination():
+    given = incremental.given_names({"articles": [], "dates": [], "tag": "x"}, None)
+    assert {"articles", "dates", "tag", "output_file", "SITEURL", "localsiteurl", "articles_page",
+            "dates_paginator", "articles_previous_page", "dates_next_page"} <= given
+    assert "SITENAME" not in given and "period" not in given
+    assert "dates_page" not in incremental.given_names({"articles": [], "dates": []}, {"articles": []})
+
+
+def test_references_stand_articles_for_their_paths_and_sources_name_what_values_show(tmp_path):
+    ferry, retitled = _ferry(tmp_path), _ferry(tmp_path, title="Ferry Timetable Changed")
+    other = _ferry(tmp_path, "other")
+    assert incremental.Digester().reference([ferry, "x"]) == incremental.Digester().reference([retitled, "x"])
+    assert incremental.Digester().reference([ferry]) != incremental.Digester().reference([other])
+    assert incremental.Digester().reference([ferry, other]) != incremental.Digester().reference([other, ferry])
+
+    ferry.related_articles = [other]
     digester = incremental.Digester()
-    first = incremental.signature({"title"}, {"title": "A", "other": 1}, digester)
-    assert first == incremental.signature({"title"}, {"title": "A", "other": 2}, digester)
-    assert first != incremental.signature({"title"}, {"title": "B", "other": 1}, digester)
+    ferry_path, other_path = str(tmp_path / "ferry.md"), str(tmp_path / "other.md")
+    assert digester.sources(ferry) == {ferry_path, other_path}  # and what it points to
+    assert digester.sources(other) == {other_path}
+    assert digester.sources({"news": [other], "n": 3, "title": "x"}) == {other_path}
+    assert digester.sources(["a", 1, None]) == frozenset()
+    both = digester.sources([ferry, other])
+    assert digester.sources([[ferry, other], [other]]) is both  # a union inside one set is that set
 
 
-def test_page_values_are_looked_up_as_jinja_does():
-    context, template_globals = {"title": "Ferries", "SITEURL": None}, {"SITEURL": "..", "range": range}
-    values = incremental.PageValues(context, template_globals)
-    chained = collections.ChainMap(context, template_globals)
-    for name in ("title", "SITEURL", "range", "missing"):
-        assert values.get(name, "default") == chained.get(name, "default")
-    assert values.get("SITEURL", "default") is None  # the page's own value, even None
-    assert values.get("missing") is None
+def test_union_keeps_the_largest_set_when_it_holds_the_others():
+    large, small = frozenset("abc"), frozenset("ab")
+    assert incremental.union([small, large, frozenset()]) is large
+    assert incremental.union([frozenset("ab"), frozenset("cd")]) == frozenset("abcd")
+    assert incremental.union([]) == frozenset()
 
 
 def test_an_article_s_body_is_in_a_page_s_signature_only_when_the_page_reads_it(tmp_path):
@@ -180,11 +196,14 @@ def test_manifest_round_trip_and_stale_files(tmp_path):
     for path in (stale, kept, edited):
         stat = path.stat()
         records[str(path.relative_to(output))] = incremental.Record(
-            "t.html", frozenset({"x"}), ("content/a.md",), (b"s", ()), stat.st_size, stat.st_mtime_ns)
+            "t.html", frozenset({"x"}), ("content/a.md",), frozenset({0}), (("SITENAME", b"d"),),
+            stat.st_size, stat.st_mtime_ns)
     manifest = tmp_path / "cache" / "m.pickle"
-    incremental.save_manifest(str(manifest), b"fingerprint", records)
-    assert incremental.load_manifest(str(manifest)) == (b"fingerprint", records)
-    assert incremental.load_manifest(str(tmp_path / "missing.pickle")) == (None, {})
+    saved = incremental.Manifest(b"fingerprint", records, {"kept.html": (b"key", ("kept.html",))},
+                                 {"content/a.md": (b"values", b"body")})
+    incremental.save_manifest(str(manifest), saved)
+    assert incremental.load_manifest(str(manifest)) == saved
+    assert incremental.load_manifest(str(tmp_path / "missing.pickle")) == incremental.NO_MANIFEST
 
     edited.write_text("changed by hand since")
     current = {"kept.html": records["kept.html"]}
@@ -276,6 +295,24 @@ def test_rebuilds_render_only_what_changed_and_match_a_clean_build(archive, tmp_
     _build(content, output, cache)
     assert "Fibre Reaches Forty Villages" in (output / "tags/orbit-lab/index.html").read_text()
     _assert_same_as_clean_build(content, output, tmp_path, "title")
+
+
+def test_a_value_a_plugin_computes_from_the_body_renders_the_lists_that_show_it(archive, tmp_path):
+    content, paths = archive
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    _build(content, output, cache)
+    first = _mtimes(output)
+    # Five hundred more words: the reading time (an attribute archive_site
+    # sets from the body, not metadata) goes from 1 to 3 minutes.
+    with paths["satellite"].open("a", encoding="utf-8") as handle:
+        handle.write("\n" + "The link held steady through the test. " * 70 + "\n")
+    _build(content, output, cache)
+    changed = {page for page, mtime in _mtimes(output).items() if first.get(page) != mtime}
+    assert "3 min read" in (output / "tags/satellites/index.html").read_text()
+    assert {"2024/03/satellite-link-tested.html", "index.html", "tags/satellites/index.html",
+            "tags/orbit-lab/index.html"} <= changed
+    assert "tags/budgets/index.html" not in changed  # does not list it
+    _assert_same_as_clean_build(content, output, tmp_path, "reading-time")
 
 
 def test_removed_articles_leave_no_stale_pages(archive, tmp_path):

@@ -1,25 +1,32 @@
 """Incremental page rendering: a page whose inputs did not change is not rendered again.
 
 Pelican renders and rewrites every page on every build. This module keeps, in
-Pelican's cache folder, a manifest of the pages written by the last build:
-for each output file, the template variables the page read while it was
-rendered (recorded by a Jinja context class), a digest of their values, and
-the file's size and modification time. On the next build a page is skipped
-when the site-wide fingerprint (Pelican and Jinja versions, theme files,
-plugin sources, settings and every article's metadata) is the same, its file
-is still the one written, and the digest of the variables it reads is the
-same. Anything the digests cannot describe counts as changed, so the page is
-rendered: the error policy is "when unsure, render".
+Pelican's cache folder, a manifest of what the last build wrote: for each
+call of Pelican's writer (one page, or the pages of one paginated list) a
+digest of the values it passed, and for each output file the template
+variables the page read while it was rendered (recorded by a Jinja context
+class), the file's size and modification time. On the next build a call is
+left alone, before Pelican's writer prepares anything for it, when:
 
-Digests are content-based: an article is its source path, its metadata and
-what plugins attached to it, plus the same of the articles it points to
-(related, previous, next); a list is its items in order. An article's body
-(its HTML) counts only on the pages that read it: the Jinja environment
-notes every ``.content`` (or a summary made from the body) a page reads, and
-the page's signature holds a digest of those bodies. So fixing a typo in one
-article renders its own page, not every list that shows its title. Files the
-last build wrote that this build did not are deleted, so nothing stale
-remains after an article, tag or topic is removed.
+- the site-wide fingerprint (Pelican and Jinja versions, theme files, plugin
+  sources, settings, every article's metadata) is the same;
+- the call passes the same values, articles standing for their source paths;
+- each name a page read from the shared context or the template globals has
+  the same value, articles again by source path (the page's ``shape``);
+- none of the articles whose values the page shows (``sources``: the ones in
+  the values it read, and those they point to: related, previous, next)
+  changed a value: what plugins attached, a summary; metadata changes are in
+  the fingerprint;
+- none of the bodies the page read changed: the Jinja environment notes every
+  ``.content`` (or a summary cut from the body) a page reads;
+- its files are still the ones written.
+
+So fixing a typo in one article renders its own page, not every list that
+shows its title, and the other pages cost a few dictionary lookups each.
+Anything the digests cannot describe makes the page always rendered: the
+error policy is "when unsure, render". Files the last build wrote that this
+build did not are deleted, so nothing stale remains after an article, tag or
+topic is removed.
 
 Before any of that, a whole build is skipped when nothing it reads changed
 since the last successful build (see "Up-to-date builds" below): the bytes of
@@ -29,6 +36,7 @@ installed packages, and every file of the output folder as that build left it.
 
 import collections
 import datetime
+import functools
 import hashlib
 import importlib.metadata
 import io
@@ -42,10 +50,12 @@ import types
 import jinja2
 from jinja2.runtime import Context
 from pelican import __version__ as pelican_version
+from pelican import signals
 from pelican.contents import Content
 from pelican.log import console
 from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
 
 from archivist import background
@@ -74,13 +84,19 @@ DEFAULTS = {
     "inputs": [],
 }
 # Bump when the manifest layout or the digest rules change.
-FORMAT = 5
+FORMAT = 6
 # Content attributes that are not page inputs of their own.
 _SKIPPED_ATTRIBUTES = frozenset({"settings", "_context", "metadata", "_content", "_summary"})
 _ADDRESS_RE = re.compile(r" at 0x[0-9a-fA-F]+")
 _SIMPLE = (str, int, float, bool, type(None), bytes)
 
-Record = collections.namedtuple("Record", "template names bodies signature size mtime_ns")
+# One output file of the last build: the template that rendered it (None: not
+# a template's page, never reused), the names it read, the source paths of
+# the bodies it read, the numbers (see Build.paths) of the articles and pages
+# whose other values its values show, the reference digests of the names it
+# took from the shared context or the template globals (None: never reused),
+# and the file's size and time as written.
+Record = collections.namedtuple("Record", "template names bodies sources shape size mtime_ns")
 # Content attributes that give the body (or a summary cut from it).
 _BODY_ATTRIBUTES = frozenset({"content", "_content", "get_content"})
 _SUMMARY_ATTRIBUTES = frozenset({"summary", "get_summary"})
@@ -227,36 +243,89 @@ class Digester:
             referenced.extend(self.content_own(i) for i in items if isinstance(i, Content))
         return _hash("full", self.content_own(content), *referenced)
 
+    def reference(self, value):
+        """A digest of a value in which each article or page stands for its source path alone.
 
-class PageValues:
-    """The values a page's template sees: its context, then the template's globals (Jinja's order).
+        What a page shows of an article's values is checked apart (Build's
+        changed articles against the page's ``sources``), so the lists of a
+        call are digested by their members and order only.
+        """
+        key = (id(value), "ref")
+        found = self._memo.get(key)
+        if found is not None and found[0] is value:
+            return found[1]
+        plain = _plain(value)
+        if plain is not None:
+            result = _hash(*plain)
+        elif isinstance(value, Content):
+            result = _hash("content", value.source_path)
+        elif isinstance(value, (list, tuple)):
+            result = _hash(type(value).__name__, *(self.reference(i) for i in value))
+        elif isinstance(value, (set, frozenset)):
+            result = _hash("set", *sorted(self.reference(i) for i in value))
+        elif isinstance(value, dict):
+            result = _hash("dict", *sorted((self.reference(k), self.reference(i)) for k, i in value.items()))
+        elif isinstance(value, Page):
+            result = _hash("page", value.number, value.base_name, self.reference(value.paginator),
+                           *(self.reference(i) for i in value.object_list))
+        elif isinstance(value, Paginator):
+            result = _hash("paginator", value.name, value.url, value.count, value.num_pages, value.per_page,
+                           value.orphans, *(self.reference(i) for i in value.object_list))
+        else:
+            result = self.digest(value, depth=1)
+        self._memo[key] = (value, result)
+        return result
 
-    What ``collections.ChainMap(context, globals)`` gives, at a twentieth of
-    the cost per lookup (a page's signature looks up some twenty-five names).
+    def sources(self, value):
+        """The source paths of the articles and pages whose values ``value`` shows (a frozenset).
+
+        An article shows its own values and those of the articles it points
+        to (related, previous, next); a list, its items'; a page of a list,
+        its items' and its paginator's (``articles_paginator.object_list``).
+        """
+        key = (id(value), "sources")
+        found = self._memo.get(key)
+        if found is not None and found[0] is value:
+            return found[1]
+        if isinstance(value, _SIMPLE):
+            result = _NO_SOURCES
+        elif isinstance(value, Content):
+            found = {value.source_path}
+            for name, item in vars(value).items():
+                if name not in _SKIPPED_ATTRIBUTES:
+                    items = item if isinstance(item, (list, tuple)) else (item,)
+                    found.update(i.source_path for i in items if isinstance(i, Content))
+            result = frozenset(found)
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            result = union(self.sources(i) for i in value)
+        elif isinstance(value, dict):
+            result = union(self.sources(i) for pair in value.items() for i in pair)
+        elif isinstance(value, Page):
+            result = union([self.sources(value.object_list), self.sources(value.paginator)])
+        elif isinstance(value, Paginator):
+            result = self.sources(value.object_list)
+        else:
+            result = _NO_SOURCES
+        self._memo[key] = (value, result)
+        return result
+
+
+_NO_SOURCES = frozenset()
+
+
+def union(sets):
+    """The union of frozensets; the largest one itself when it holds all the others.
+
+    The lists pages read are mostly the same few objects (every index page
+    reads ``articles``), so their sources stay one shared frozenset.
     """
-
-    __slots__ = ("context", "template_globals")
-
-    def __init__(self, context, template_globals):
-        self.context = context
-        self.template_globals = template_globals
-
-    def get(self, name, default=None):
-        if name in self.context:
-            return self.context[name]
-        return self.template_globals.get(name, default)
-
-
-def signature(names, lookup, digester):
-    """((name, digest), ...) of the values ``names`` have in ``lookup``, or None if unknown."""
-    parts = []
-    for name in sorted(names):
-        try:
-            parts.append((name, digester.digest(lookup.get(name, jinja2.utils.missing))))
-        except Unknown as exc:
-            log.debug("fast_build: %s holds a %s, the page is always rendered", name, exc)
-            return None
-    return tuple(parts)
+    sets = [found for found in sets if found]
+    if not sets:
+        return _NO_SOURCES
+    largest = max(sets, key=len)
+    if all(found is largest or found <= largest for found in sets):
+        return largest
+    return frozenset().union(*sets)
 
 
 def reads_body(content, attribute):
@@ -269,11 +338,6 @@ def reads_body(content, attribute):
 def body_digest(content):
     """The digest of a content object's body (None for no object)."""
     return None if content is None else _hash("body", getattr(content, "_content", None))
-
-
-def changed_names(old, new):
-    """The names whose digests differ between two signatures (for the debug log)."""
-    return sorted(set(old or ()) ^ set(new or ()))
 
 
 def _files_digest(folders, suffixes=None):
@@ -342,18 +406,29 @@ def _save(path, data):
     os.replace(temporary, path)
 
 
+# What the last build left: its site fingerprint, its pages ({output file:
+# Record}), its calls of the writer ({first output file: (call key, output
+# files)}) and the state of each article and page ({source path: (digest of
+# its values, digest of its body)}, in source path order: a Record's sources
+# are positions in that order).
+Manifest = collections.namedtuple("Manifest", "fingerprint pages calls contents")
+NO_MANIFEST = Manifest(None, {}, {}, {})
+
+
 def load_manifest(path):
-    """(fingerprint, {page: Record}) of the last build, or (None, {}) if absent or unreadable."""
+    """The Manifest of the last build, or NO_MANIFEST if absent or unreadable."""
     data = _load(path, "manifest")
     try:
-        return data["fingerprint"], {page: Record(*record) for page, record in data["pages"].items()}
-    except (KeyError, TypeError, AttributeError):
-        return None, {}
+        return Manifest(data["fingerprint"], {page: Record(*record) for page, record in data["pages"].items()},
+                        dict(data["calls"]), dict(data["contents"]))
+    except (KeyError, TypeError, AttributeError, ValueError):
+        return NO_MANIFEST
 
 
-def save_manifest(path, fingerprint, pages):
-    _save(path, {"fingerprint": fingerprint,
-                 "pages": {page: tuple(record) for page, record in sorted(pages.items())}})
+def save_manifest(path, manifest):
+    _save(path, {"fingerprint": manifest.fingerprint,
+                 "pages": {page: tuple(record) for page, record in sorted(manifest.pages.items())},
+                 "calls": manifest.calls, "contents": manifest.contents})
 
 
 def file_matches(path, record):
@@ -589,64 +664,194 @@ def read_in_parallel(generator, options):
 # --- One build ---------------------------------------------------------------
 
 
+class Call:
+    """One call of Pelican's writer: one page, or the pages of one paginated list."""
+
+    __slots__ = ("name", "key", "given", "context", "pages")
+
+    def __init__(self, name, key, given, context):
+        self.name = name  # the first page's output file
+        self.key = key  # digest of everything the call passes (None: never reused)
+        self.given = given  # the names its pages take from the call, not the shared context
+        self.context = context
+        self.pages = []  # output files, as they are written
+
+
+def given_names(kwargs, paginated):
+    """The names a call's pages take from the call: its keywords, the page's own URL and its pagination."""
+    lists = paginated.keys() if paginated is not None else {"articles", "dates"} & kwargs.keys()
+    return frozenset({*kwargs, "output_file", "SITEURL", "localsiteurl",
+                      *(f"{key}_{part}" for key in lists for part in ("paginator", "page", "previous_page", "next_page"))})
+
+
 class Build:
-    """The state of one Pelican run (autoreload runs several in one process)."""
+    """The state of one Pelican run (autoreload runs several in one process).
+
+    A page is left as the last build wrote it when the site fingerprint is
+    the same, its writer call passes the same values (articles by source
+    path), the names it took from the shared context have the same values,
+    none of the articles whose values it shows changed them (``sources``),
+    none of the bodies it read changed, and its file is the one written. A
+    call whose pages all pass is not handed to Pelican's writer at all: no
+    context copy, no pagination, no template.
+    """
 
     def __init__(self, settings, options):
         self.settings = settings
         self.options = options
         self.output_path = settings["OUTPUT_PATH"]
         self.manifest = manifest_path(settings, options)
-        self.old_fingerprint, self.previous = load_manifest(self.manifest)
+        self.last = load_manifest(self.manifest)
         self.fingerprint = None
         self.context = None
         self.plugin_modules = []
         self.digester = Digester()
-        self.current = {}  # page -> Record (skipped or written and stat-ed)
-        self.pending = {}  # absolute path -> (page, template, names, signature)
-        self.skipped = set()  # absolute paths left as they are
+        self.current = {}  # page -> Record (kept or written and stat-ed)
+        self.calls = {}  # first page of a call -> (call key, pages)
+        self.contents = None  # source path -> (values digest, body digest), made at the first write
+        self.numbers = {}  # source path -> its position in self.contents
+        self.changed_values = frozenset()  # numbers of the contents whose values changed since the last build
+        self.changed_bodies = frozenset()  # source paths of the contents whose bodies changed
+        self.same_site = False
+        self.pending = {}  # absolute path -> the Record fields known before the file is written
+        self.skipped = set()  # absolute paths of pages left alone inside a rendered call
+        self.kept = 0  # pages of calls left alone
+        self.call = None  # the Call being written
         self.recording = None  # set of names read by the page being rendered
         self.bodies = None  # source paths of the bodies the page being rendered read
         self.rendered = 0
-        self._contents = None  # source path -> content object, made on first use
+        self._canonical = {}  # one object per distinct names set, shape and sources
+        self._numbered = {}  # id(frozenset of paths) -> (that set, frozenset of numbers)
+        self._globals = {}  # template name -> (template, its globals as a dict)
 
-    def reusable(self):
-        """The previous records, if the site-wide fingerprint did not change."""
-        return self.previous if self.fingerprint == self.old_fingerprint else {}
+    def content_objects(self):
+        """{source path: content object} of every article and page in the context."""
+        found = {}
+        for value in (self.context or {}).values():
+            if isinstance(value, (list, tuple)):
+                for item in value:
+                    if isinstance(item, Content):
+                        found.setdefault(item.source_path, item)
+        return found
 
-    def content_at(self, source_path):
-        """The content object (article, page, ...) read from ``source_path`` in this build."""
-        if self._contents is None:
-            self._contents = {}
-            for value in (self.context or {}).values():
-                if isinstance(value, (list, tuple)):
-                    for item in value:
-                        if isinstance(item, Content):
-                            self._contents.setdefault(item.source_path, item)
-        return self._contents.get(source_path)
+    def prepare(self):
+        """At the first write: the state of every content, and which changed since the last build."""
+        if self.contents is not None:
+            return
+        contents = {}
+        for source, content in sorted(self.content_objects().items()):
+            try:
+                values = self.digester.content_own(content)
+            except Unknown:
+                values = None
+            contents[source] = (values, body_digest(content))
+        self.contents = contents
+        self.numbers = {source: number for number, source in enumerate(contents)}
+        last = self.last.contents
+        self.same_site = (self.fingerprint is not None and self.fingerprint == self.last.fingerprint
+                          and last.keys() == contents.keys())
+        if self.same_site:
+            self.changed_values = frozenset(self.numbers[source] for source, (values, _) in contents.items()
+                                            if values is None or values != last[source][0])
+            self.changed_bodies = frozenset(source for source, (_, body) in contents.items()
+                                            if body != last[source][1])
 
-    def page_signature(self, names, bodies, lookup):
-        """The digests of the names a page read and of the bodies it read, or None if unknown."""
-        own = signature(names, lookup, self.digester)
-        if own is None:
+    def start_call(self, name, template, context, kwargs, paginated, **options):
+        """The Call of one write_file: its key digests its name, template, options and keywords."""
+        self.prepare()
+        reference = self.digester.reference
+        try:
+            key = _hash("call", name, template.name, *options.values(),
+                        None if paginated is None else reference(paginated),
+                        *sorted((keyword, reference(value)) for keyword, value in kwargs.items()))
+        except Unknown:
+            key = None
+        return Call(name, key, given_names(kwargs, paginated), context)
+
+    def same_call(self, call):
+        """Did the last build make the same call (same key)?"""
+        last = self.last.calls.get(call.name)
+        return self.same_site and call.key is not None and last is not None and last[0] == call.key
+
+    def shared_value(self, name, call, template):
+        """A name's value on the call's pages when the call does not give it: Jinja's order."""
+        if name in call.context:
+            return call.context[name]
+        return self.template_globals(template).get(name, jinja2.utils.missing)
+
+    def template_globals(self, template):
+        """A template's globals as one dict (Jinja's ChainMap costs a lookup per map), once per build."""
+        found = self._globals.get(template.name)
+        if found is None or found[0] is not template:
+            found = self._globals[template.name] = (template, dict(template.globals))
+        return found[1]
+
+    def page_unchanged(self, page, template, call):
+        """May ``page`` of a call equal to the last build's be left as that build wrote it?"""
+        old = self.last.pages.get(page)
+        if old is None or old.shape is None or old.template != template.name:
+            return False
+        if self.changed_values and not old.sources.isdisjoint(self.changed_values):
+            return False
+        if self.changed_bodies and not self.changed_bodies.isdisjoint(old.bodies):
+            return False
+        reference = self.digester.reference
+        try:
+            if any(reference(self.shared_value(name, call, template)) != digest for name, digest in old.shape):
+                return False
+        except Unknown:
+            return False
+        return file_matches(os.path.join(self.output_path, page), old)
+
+    def unchanged_call(self, call, template):
+        """The pages of ``call`` if every one of them may be left as it is, else None."""
+        if not self.same_call(call):
             return None
-        return own, tuple((source, body_digest(self.content_at(source))) for source in bodies)
+        pages = self.last.calls[call.name][1]
+        return pages if all(self.page_unchanged(page, template, call) for page in pages) else None
+
+    def keep(self, call, pages):
+        """The pages of a call left alone: their records carry over."""
+        for page in pages:
+            self.current[page] = self.last.pages[page]
+        self.kept += len(pages)
+        self.calls[call.name] = (call.key, tuple(pages))
+
+    def _one(self, value):
+        """The one object equal to ``value`` kept in the manifest (pickle writes it once)."""
+        return self._canonical.setdefault(value, value)
+
+    def _numbers(self, sources):
+        """A frozenset of source paths as their numbers (KeyError for a path not in the context)."""
+        found = self._numbered.get(id(sources))
+        if found is None or found[0] is not sources:
+            found = self._numbered[id(sources)] = (sources, self._one(frozenset(self.numbers[s] for s in sources)))
+        return found[1]
+
+    def describe(self, names, localcontext, call, template):
+        """(sources, shape) of a page just rendered, or (no sources, None) if a value is unknown."""
+        template_globals = self.template_globals(template)
+        try:
+            sources = union(self.digester.sources(localcontext[name] if name in localcontext
+                                                  else template_globals.get(name)) for name in names)
+            shape = tuple((name, self.digester.reference(self.shared_value(name, call, template)))
+                          for name in sorted(names - call.given))
+            return self._numbers(sources), self._one(shape)
+        except (Unknown, KeyError) as exc:
+            log.debug("fast_build: %s reads a value it cannot be checked by (%s): always rendered",
+                      localcontext.get("output_file"), exc)
+            return _NO_SOURCES, None
 
     def render(self, template, localcontext):
-        """Render a page, or return "" and mark it skipped when its inputs did not change."""
+        """Render a page, or return "" and mark it skipped when the last build's page may stay."""
         page = localcontext["output_file"]
         path = os.path.join(self.output_path, page)
-        lookup = PageValues(localcontext, template.globals)
-        old = self.reusable().get(page)
-        reusable = old is not None and old.signature is not None and old.template == template.name
-        if reusable and file_matches(path, old):
-            new = self.page_signature(old.names, old.bodies, lookup)
-            if new == old.signature:
-                self.skipped.add(path)
-                self.current[page] = old
-                return ""
-            log.debug("fast_build: %s changed: %s", page,
-                      {n for n, _ in changed_names(old.signature[0], new and new[0])} or "an article's body")
+        call = self.call
+        call.pages.append(page)
+        if self.same_call(call) and self.page_unchanged(page, template, call):
+            self.skipped.add(path)
+            self.current[page] = self.last.pages[page]
+            return ""
         self.recording, self.bodies = set(), set()
         try:
             output = template.render(localcontext)
@@ -654,35 +859,34 @@ class Build:
         finally:
             self.recording = self.bodies = None
         self.rendered += 1
-        self.pending[path] = (page, template.name, names, bodies, self.page_signature(names, bodies, lookup))
+        sources, shape = self.describe(names, localcontext, call, template)
+        self.pending[path] = (page, template.name, self._one(names), bodies, sources, shape)
         return output
 
-    def written(self, path):
-        """content_written: remember the file's size and time once it is on disk.
+    def end_call(self, call):
+        self.calls[call.name] = (call.key, tuple(call.pages))
 
-        A page whose signature is None (an unknown value) is recorded too, so
-        that it is not taken for a stale file, but it is never reused.
-        """
+    def written(self, path):
+        """content_written: remember the file's size and time once it is on disk."""
         entry = self.pending.pop(path, None)
         if entry is None:
             return
-        page, template_name, names, bodies, sig = entry
         stat = os.stat(path)
-        self.current[page] = Record(template_name, names, bodies, sig, stat.st_size, stat.st_mtime_ns)
+        self.current[entry[0]] = Record(*entry[1:], stat.st_size, stat.st_mtime_ns)
 
     def produced(self, page):
         """A file written outside templates (a feed): kept out of the stale files, never reused."""
         stat = os.stat(os.path.join(self.output_path, page))
-        self.current[page] = Record(None, frozenset(), (), None, stat.st_size, stat.st_mtime_ns)
+        self.current[page] = Record(None, frozenset(), (), _NO_SOURCES, None, stat.st_size, stat.st_mtime_ns)
 
     def finish(self):
-        """Delete stale files, save the manifest; return (rendered, skipped, removed)."""
+        """Delete stale files, save the manifest; return (rendered, left alone, removed)."""
         removed = []
         if self.options["delete_stale"]:
-            removed = remove_stale(self.output_path, self.previous, self.current)
+            removed = remove_stale(self.output_path, self.last.pages, self.current)
         if self.fingerprint is not None:
-            save_manifest(self.manifest, self.fingerprint, self.current)
-        return self.rendered, len(self.skipped), removed
+            save_manifest(self.manifest, Manifest(self.fingerprint, self.current, self.calls, self.contents or {}))
+        return self.rendered, len(self.skipped) + self.kept, removed
 
 
 _build = None  # the Build in progress
@@ -712,13 +916,59 @@ class _TemplateProxy:
         return getattr(self._template, name)
 
 
+@functools.lru_cache(maxsize=64)
+def _root_url(depth):
+    return path_to_url(get_relative_path("/".join(["folder"] * depth + ["page.html"])))
+
+
+def _relative_url(page):
+    """Pelican's relative URL of the site root from ``page`` (it depends on the page's depth alone)."""
+    return _root_url(os.path.normpath(page).count(os.sep))
+
+
 class FastWriter(Writer):
     """Pelican's writer, which leaves up-to-date pages untouched on disk."""
 
-    def write_file(self, name, template, context, *args, **kwargs):
-        if _build is not None and template is not None:
-            template = _TemplateProxy(template, _build)
-        return super().write_file(name, template, context, *args, **kwargs)
+    def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
+                   override_output=False, url=None, **kwargs):
+        build = _build
+        options = {"relative_urls": relative_urls, "template_name": template_name,
+                   "override_output": override_output, "url": url}
+        if build is None or template is None or not name:
+            return super().write_file(name, template, context, paginated=paginated, **options, **kwargs)
+        call = build.start_call(name, template, context, kwargs, paginated, **options)
+        pages = build.unchanged_call(call, template)
+        if pages is not None and self._leave_alone(pages, context, relative_urls, override_output, kwargs):
+            build.keep(call, pages)
+            return None
+        build.call = call
+        try:
+            super().write_file(name, _TemplateProxy(template, build), context, paginated=paginated, **options,
+                               **kwargs)
+        finally:
+            build.call = None
+        build.end_call(call)
+        return None
+
+    def _leave_alone(self, pages, context, relative_urls, override_output, kwargs):
+        """Do what Pelican's writer does for written pages, except rendering and writing them.
+
+        Its bookkeeping of written files (so that a later write of the same
+        file is still refused), the ``content_written`` signal (the sitemap
+        lists the pages it is sent for) with the call's values over the
+        context, and the ``localsiteurl`` it leaves in the context.
+        """
+        paths = [sanitised_join(self.output_path, page) for page in pages]
+        if not paths or any(path in self._written_files or path in self._overridden_files for path in paths):
+            return False  # a second write of a file: Pelican's writer decides what it does
+        for page, path in zip(pages, paths):
+            if override_output:
+                self._overridden_files.add(path)
+            self._written_files.add(path)
+            signals.content_written.send(path, context=collections.ChainMap({"output_file": page}, kwargs, context))
+        if relative_urls:
+            context["localsiteurl"] = _relative_url(pages[-1])
+        return True
 
     def write_feed(self, elements, context, path=None, *args, **kwargs):
         feed = super().write_feed(elements, context, path, *args, **kwargs)
@@ -732,7 +982,7 @@ class FastWriter(Writer):
             if override:
                 self._overridden_files.add(filename)
             self._written_files.add(filename)
-            return io.StringIO()  # takes Pelican's write of "" (no file opened: 13,000 per build)
+            return io.StringIO()  # takes Pelican's write of "" (no file opened)
         return super()._open_w(filename, encoding, override=override)
 
 
@@ -800,7 +1050,7 @@ def writer_class(pelican):
     if _build is None:
         return None
     _build.fingerprint = site_fingerprint(pelican.settings, _build.context or {}, _build.plugin_modules)
-    if _build.fingerprint != _build.old_fingerprint and _build.previous:
+    if _build.fingerprint != _build.last.fingerprint and _build.last.pages:
         log.info("fast_build: theme, plugins, settings or metadata changed: rendering every page")
     return FastWriter
 
