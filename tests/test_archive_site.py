@@ -9,7 +9,8 @@ between builds.
 import pickle
 import sys
 import types
-from datetime import datetime, timezone
+import zoneinfo
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -158,6 +159,29 @@ def test_related_all_agrees_with_related_on_larger_archives(rows, limit):
     assert core.related_all(items, limit) == {item["slug"]: core.related(item, items, limit) for item in items}
 
 
+def test_related_lists_are_kept_while_what_they_read_is_the_same(tmp_path, monkeypatch):
+    def item(slug, day, tags, topic="World"):
+        return {"slug": slug, "date": datetime(2024, 1, day, tzinfo=timezone.utc), "topic": topic, "tags": tags,
+                "modified": None}
+
+    items = [item("a", 1, ["coast", "tides"]), item("b", 2, ["tides"]), item("c", 3, ["rail"], "Sport")]
+    settings = {"CACHE_PATH": str(tmp_path), "LOAD_CONTENT_CACHE": True}
+    expected = core.related_all(items, 2)
+    assert archive_site._related(items, 2, settings) == expected
+    computed = []
+    monkeypatch.setattr(core, "related_all", lambda found, limit: computed.append(limit) or {})
+    assert archive_site._related(items, 2, settings) == expected  # kept: not computed again
+    assert computed == []
+    for changed in ([*items[:2], item("c", 3, ["tides"], "Sport")],  # a tag
+                    [*items[:2], item("c", 3, ["rail"], "World")],  # a topic
+                    [*items[:2], item("c", 4, ["rail"], "Sport")],  # a date
+                    items[:2]):  # an article less
+        archive_site._related(changed, 2, settings)
+    archive_site._related(items, 3, settings)  # another limit
+    archive_site._related(items, 2, {**settings, "LOAD_CONTENT_CACHE": False})  # pelican --ignore-cache
+    assert computed == [2, 2, 2, 2, 3, 2]
+
+
 # --- word counts kept between builds ---------------------------------------------
 
 
@@ -260,3 +284,33 @@ class _PeriodArchives:
     """The one method of Pelican's ArticlesGenerator that the receiver replaces."""
 
     _build_period_archives = ArticlesGenerator._build_period_archives
+
+
+_ZONES = st.one_of(
+    st.none(),
+    st.integers(min_value=-23 * 60, max_value=23 * 60).map(lambda minutes: timezone(timedelta(minutes=minutes))),
+    st.sampled_from(["Europe/London", "Asia/Shanghai", "America/St_Johns"]).map(zoneinfo.ZoneInfo),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(when=st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31), timezones=_ZONES),
+       safe=st.booleans())
+def test_sitemap_dates_are_the_sitemap_plugin_s_own(when, safe):
+    from pelican.plugins.sitemap.sitemap import format_date as original
+    from pelican.utils import SafeDatetime
+
+    if safe:
+        when = SafeDatetime(when.year, when.month, when.day, when.hour, when.minute, when.second,
+                            when.microsecond, when.tzinfo, fold=when.fold)
+    if original is core.sitemap_date:  # the plugin registered in this process: the original is kept here
+        original = archive_site.SITEMAP_FORMAT_DATE
+    assert core.sitemap_date(when) == original(when)
+    assert core.sitemap_date(when) == original(when)  # and again, from the memo
+
+
+def test_the_sitemap_plugin_formats_dates_with_ours():
+    from pelican.plugins.sitemap import sitemap
+
+    archive_site.speed_up_sitemap_dates()
+    assert sitemap.format_date is core.sitemap_date
