@@ -87,6 +87,7 @@ same articles always give the same bytes.
 """
 
 import contextlib
+import datetime
 import gc
 import hashlib
 import json
@@ -271,8 +272,7 @@ def analyzed_fields(doc):
 def fingerprint(doc):
     """A content hash of what the analyzer reads (the key of the analysis cache)."""
     keyed = {key: doc[key] for key in ("title", "tags", "topic", "summary", "body")}
-    payload = json.dumps(keyed, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return hashlib.sha256(orjson.dumps(keyed, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def _configure(builder):
@@ -303,6 +303,19 @@ def build_index(analyzed):
 _NO_METADATA = {}
 
 
+def _counted(terms):
+    """(length, {term: count}) of one field as lunr.py's Builder counts it: lower-cased terms in
+    first-seen order. Interned: str.lower() makes a new string even of a lower-case term, and
+    millions of copies were most of the index's memory."""
+    return len(terms), Counter([sys.intern(term.lower()) for term in terms])
+
+
+def counted_fields(fields):
+    """The fields of :func:`analyzed_fields` as the index builder counts them (what the analysis
+    cache keeps: a rebuild then counts the terms of changed articles only)."""
+    return {name: _counted(terms) for name, terms in fields.items()}
+
+
 class _TermListBuilder(Builder):
     """lunr.py's Builder for documents whose fields are lists of analyzed terms.
 
@@ -314,17 +327,16 @@ class _TermListBuilder(Builder):
     """
 
     def add(self, doc, attributes=None):
+        """Add a document whose fields are lists of terms, or (length, counts) from :func:`counted_fields`."""
         doc_ref = str(doc[self._ref])
         self._documents[doc_ref] = attributes or {}
         self.document_count += 1
         for field_name in self._fields:
-            # Interned: str.lower() makes a new string even of a lower-case
-            # term, and millions of copies were most of the index's memory.
-            terms = [sys.intern(term.lower()) for term in doc[field_name]]
+            value = doc[field_name]
+            length, frequencies = value if type(value) is tuple else _counted(value)
             field_ref = f"{field_name}/{doc_ref}"
-            frequencies = Counter(terms)  # keeps first-seen order, as lunr.py's loop
             self.field_term_frequencies[field_ref] = frequencies
-            self.field_lengths[field_ref] = len(terms)
+            self.field_lengths[field_ref] = length
             for term in frequencies:
                 posting = self.inverted_index.get(term)
                 if posting is None:
@@ -352,7 +364,9 @@ class _TermListBuilder(Builder):
         """
         self._calculate_average_field_lengths()
         k1, b, count = self._k1, self._b, self.document_count
-        known = {term: (posting["_index"], Idf(posting, count)) for term, posting in self.inverted_index.items()}
+        k1_plus_1 = k1 + 1
+        index_of = {term: posting["_index"] for term, posting in self.inverted_index.items()}
+        idf_of = {term: Idf(posting, count) for term, posting in self.inverted_index.items()}
         pending = list(self.field_term_frequencies.items())
         self.field_term_frequencies.clear()
         for position, (field_ref, frequencies) in enumerate(pending):
@@ -363,13 +377,11 @@ class _TermListBuilder(Builder):
             saturation = k1 * (1 - b + b * length_ratio)
             field_boost = self._fields[field_name].boost
             doc_boost = self._documents[doc_ref].get("boost", 1)
-            pairs = []
-            for term, tf in frequencies.items():
-                found = known[term]
-                score = found[1] * ((k1 + 1) * tf) / (saturation + tf)
-                score *= field_boost
-                score *= doc_boost
-                pairs.append((found[0], round(score, 3)))
+            # lunr's arithmetic in lunr's order: idf * ((k1 + 1) * tf) / (saturation + tf),
+            # times the field boost, times the document boost.
+            pairs = [(index_of[term], round(idf_of[term] * (k1_plus_1 * tf) / (saturation + tf)
+                                            * field_boost * doc_boost, 3))
+                     for term, tf in frequencies.items()]
             pairs.sort()
             yield field_ref, pairs
 
@@ -807,11 +819,12 @@ def body_texts(htmls, known):
 
 
 def analyze_all(documents, cache):
-    """Analyzed fields of each document, reusing ``cache``; returns (analyzed, new cache)."""
+    """Counted fields (:func:`counted_fields`) of each document, reusing ``cache``; returns
+    (counted, new cache)."""
     analyzed, fresh = [], {}
     for doc in documents:
         key = fingerprint(doc)
-        fields = cache.get(key) or analyzed_fields(doc)
+        fields = cache.get(key) or counted_fields(analyzed_fields(doc))
         fresh[key] = fields
         analyzed.append(fields)
     return analyzed, fresh
@@ -926,19 +939,24 @@ def _articles(generators):
     return []
 
 
-def article_document(article, body=None):
-    """The index document of a Pelican article (duck-typed: title, url, date, ...); ``body``:
-    the text of its HTML if known."""
+def article_document(article, body=None, summary=None):
+    """The index document of a Pelican article (duck-typed: title, url, date, ...); ``body``
+    and ``summary``: the text of their HTML if known."""
     return document(
         url=article.url,
         title=article.title,
-        date=article.date.strftime("%Y-%m-%d"),
+        # datetime's own strftime: Pelican's SafeDatetime formats in Python, 10x slower.
+        date=datetime.date.strftime(article.date, "%Y-%m-%d"),
         date_label=article.locale_date,
         topic=article.category.name,
         tags=[tag.name for tag in getattr(article, "tags", None) or []],
-        summary=html_to_text(getattr(article, "summary", "") or ""),
+        summary=html_to_text(_summary_html(article)) if summary is None else summary,
         body=html_to_text(article.content) if body is None else body,
     )
+
+
+def _summary_html(article):
+    return getattr(article, "summary", "") or ""
 
 
 def lunr_js_path(options):
@@ -1049,11 +1067,15 @@ def _index_articles(generators, settings, options, lunr_js):
     cache_dir = Path(options["cache_path"] or Path(settings["CACHE_PATH"]) / "search")
     articles = _articles(generators)
     known = load_texts(cache_dir / "texts.pickle")
-    bodies, fresh = body_texts([article.content for article in articles], known)
+    # Summaries too: the same HTML to text, a fifth of a second at 5,000 articles.
+    texts, fresh = body_texts([article.content for article in articles] + [_summary_html(a) for a in articles],
+                              known)
     if fresh.keys() != known.keys():
         save_texts(cache_dir / "texts.pickle", fresh)
-    documents = order(article_document(article, body) for article, body in zip(articles, bodies))
-    del known, fresh, bodies
+    bodies, summaries = texts[:len(articles)], texts[len(articles):]
+    documents = order(article_document(article, body, summary)
+                      for article, body, summary in zip(articles, bodies, summaries))
+    del known, fresh, texts, bodies, summaries
     topics = sorted({*settings.get("ARCHIVE_TOPICS", {}), *(doc["topic"] for doc in documents)})
     cache_file = cache_dir / "analysis.pickle"
     cache = load_cache(cache_file)
