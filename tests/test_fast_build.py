@@ -4,6 +4,7 @@ import datetime
 import filecmp
 import os
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -158,6 +159,23 @@ def test_an_article_s_digest_follows_each_of_its_values(tmp_path):
         setattr(first_ref, name, before)
         setattr(second_ref, name, after)
         assert (own(first_ref) == own(second_ref)) is same
+
+
+def test_an_article_s_state_is_what_its_metadata_does_not_hold(tmp_path):
+    def state(article):
+        return incremental.Digester().content_state(article)
+
+    first = state(_ferry(tmp_path, slug="ferry"))
+    assert state(_ferry(tmp_path, slug="ferry")) == first
+    # The metadata is the site fingerprint's: a retitled article has the same state.
+    assert state(_ferry(tmp_path, slug="ferry", title="Ferry Timetable Changed")) == first
+    seen = {first}
+    for name, value in [("reading_time", 3), ("related_articles", [_ferry(tmp_path, "other")]),
+                        ("title", "Set by a plugin"), ("_summary", "A summary cut from the body")]:
+        article = _ferry(tmp_path, slug="ferry")
+        setattr(article, name, value)
+        assert state(article) not in seen, name
+        seen.add(state(article))
 
 
 def test_output_listing_is_what_os_walk_finds(tmp_path):
@@ -380,6 +398,36 @@ def test_tree_digest_follows_names_and_bytes_not_times(tmp_path):
     (folder / "output" / "index.html").write_text("built")
     assert incremental.tree_digest(folder, skip=[folder / "output"]) == first
     assert incremental.tree_digest(folder) != first
+
+
+def test_inputs_listing_sees_any_input_file_touched_and_not_the_output_or_bytecode(tmp_path):
+    content, theme, plugin = tmp_path / "content", tmp_path / "theme", tmp_path / "plugins" / "mine"
+    for folder in (content / "articles", theme, plugin):
+        folder.mkdir(parents=True)
+    article = content / "articles" / "a.md"
+    article.write_text("one")
+    (plugin / "__init__.py").write_text("")
+    extra = tmp_path / "words.txt"
+    extra.write_text("x")
+    settings = {"PATH": str(content), "THEME": str(theme), "OUTPUT_PATH": str(content / "output"),
+                "CACHE_PATH": str(tmp_path / "cache")}
+    module = types.SimpleNamespace(__file__=str(plugin / "__init__.py"))
+
+    def listing():
+        return incremental.inputs_listing(settings, [module], {"inputs": [str(extra)]})
+
+    first = listing()
+    (content / "output").mkdir()
+    (content / "output" / "index.html").write_text("built")
+    (plugin / "__pycache__").mkdir()
+    (plugin / "__pycache__" / "mine.pyc").write_bytes(b"")
+    assert listing() == first
+    for touched in (article, theme, plugin / "__init__.py", extra):
+        changed = touched / "new.html" if touched.is_dir() else touched
+        changed.write_text("two")
+        os.utime(changed, ns=(10**18, 10**18))
+        assert listing() != first, touched
+        first = listing()
 
 
 def _up_to_date(result):

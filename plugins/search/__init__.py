@@ -2,9 +2,9 @@
 
 from pelican import signals
 
-from .search_index import finish, generate
+from .search_index import finish, generate_for_articles
 
 
 def register():
-    signals.all_generators_finalized.connect(generate)
+    signals.article_generator_finalized.connect(generate_for_articles)
     signals.finalized.connect(finish)
