@@ -118,6 +118,19 @@ def test_group_pages_are_written_as_pelican_writes_them():
     assert [story.name for story in expected[2][3]] == ["s5", "s2"]  # dates: once each, newest first
 
 
+def test_groups_without_a_page_are_not_scanned():
+    # AUTHOR_SAVE_AS = "": Pelican's method calls write("") (which writes
+    # nothing) after picking the author's dates from the whole archive.
+    stories = [Story(f"s{n}") for n in range(4)]
+    generator = articles_generator(stories, {"coast": [0, 1]}, {"World": [0, 1, 2, 3]}, {"Ann": [0, 1, 2, 3]})
+    for author, _ in generator.authors:
+        author.save_as = ""
+    expected = [page for page in pages_written(generator) if page[0]]
+    archive_site.write_each_group_alone(generator)
+    assert pages_written(generator) == expected
+    assert [page[0] for page in expected] == ["coast/index.html", "World/index.html"]
+
+
 def test_group_pages_of_articles_with_an_eq_are_left_to_pelican():
     class Equal(Story):
         def __eq__(self, other):

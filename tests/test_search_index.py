@@ -69,6 +69,8 @@ def test_settings_merge_over_defaults_without_mutating():
     ({"snippet_chars": "1500"}, "SEARCH['snippet_chars'] must be a positive integer"),
     ({"common_docs": 0}, "SEARCH['common_docs'] must be a positive integer"),
     ({"parallel": "yes"}, "SEARCH['parallel'] must be True or False"),
+    ({"writers": 0}, "SEARCH['writers'] must be a positive integer"),
+    ({"writers": True}, "SEARCH['writers'] must be a positive integer"),
     ("big", "SEARCH must be a dict"),
 ])
 def test_bad_settings_say_how_to_fix(value, message):
@@ -360,6 +362,22 @@ def test_write_files_copies_lunr_and_clears_old_shards(tmp_path):
     reported = si.write_files(tmp_path / "out", iter([("manifest.js", "m"), ("t/0.js", "t0"), ("d/0.js", "d0")]), lunr_js)
     written = sorted(str(path.relative_to(tmp_path / "out" / "search")) for path in (tmp_path / "out" / "search").rglob("*.js"))
     assert written == ["d/0.js", "lunr.js", "manifest.js", "t/0.js"] == sorted(reported)
+
+
+def test_write_files_shared_between_processes_writes_the_same_files(tmp_path, monkeypatch):
+    lunr_js = tmp_path / "lunr.js"
+    lunr_js.write_text("lunr")
+    options = si.settings_from({"shard_bytes": 200, "doc_shard_size": 2, "passage_shard_size": 1})
+    expected = si.search_files(ARCHIVE, TOPICS, options)
+    assert len(expected) > 6
+    monkeypatch.setattr(si, "WRITERS_MIN_FILES", 1)
+    made = {}
+    for writers in (1, 2, 3):
+        out = tmp_path / f"out-{writers}"
+        written = si.write_files(out, si.search_file_makers(ARCHIVE, TOPICS, options), lunr_js, writers)
+        assert written == [*expected, "lunr.js"]  # in order, whoever wrote them
+        made[writers] = {str(p.relative_to(out)): p.read_text() for p in out.rglob("*") if p.is_file()}
+    assert made[1] == made[2] == made[3] == {**{f"search/{k}": v for k, v in expected.items()}, "search/lunr.js": "lunr"}
 
 
 def test_write_files_leaves_files_with_the_same_bytes_alone(tmp_path):

@@ -171,6 +171,11 @@ def _write_each_group_alone(generator, method, attribute, write):
         return
     index = core.index_by_identity(dates)
     for group, articles in pairs:
+        if not getattr(group, "save_as", True):
+            # Pelican's method would pick the group's dates, then write to no
+            # file (AUTHOR_SAVE_AS = ""): for one author of every article, a
+            # quadratic scan (0.65 s at 5,000 articles).
+            continue
         alone = copy.copy(generator)
         setattr(alone, attribute, {group: articles} if isinstance(groups, dict) else [(group, articles)])
         alone.dates = core.members_in_order(dates, index, articles)
@@ -224,6 +229,12 @@ def freeze_urls(generators):
                     content.override_url = content.url
 
 
+def freeze_article_urls(generator):
+    """article_generator_finalized: :func:`freeze_urls` for the articles, before the search
+    index (forked at this signal, connected after this plugin) reads them all."""
+    freeze_urls([generator])
+
+
 def write_robots_txt(pelican):
     """finalized: robots.txt at the root of the output."""
     settings = core.merge_settings(pelican.settings.get("ARCHIVE_SITE"))
@@ -248,6 +259,7 @@ def register():
     signals.article_generator_init.connect(build_period_archives_per_year)
     signals.article_generator_finalized.connect(enrich_articles)
     signals.article_generator_finalized.connect(write_each_group_alone)
+    signals.article_generator_finalized.connect(freeze_article_urls)
     signals.all_generators_finalized.connect(freeze_urls)
     signals.feed_generated.connect(trim_feed)
     signals.finalized.connect(write_robots_txt)

@@ -1041,7 +1041,14 @@ class FastWriter(Writer):
             if override_output:
                 self._overridden_files.add(path)
             self._written_files.add(path)
-            signals.content_written.send(path, context=collections.ChainMap({"output_file": page}, kwargs, context))
+            # The page's context as Pelican's writer makes it, but for the pagination variables.
+            page_context = context.copy()
+            page_context["localsiteurl"] = page_context.get("localsiteurl", None)
+            if relative_urls:
+                page_context["SITEURL"] = page_context["localsiteurl"] = _relative_url(page)
+            page_context["output_file"] = page
+            page_context.update(kwargs)
+            signals.content_written.send(path, context=page_context)
         if relative_urls:
             context["localsiteurl"] = _relative_url(pages[-1])
         return True

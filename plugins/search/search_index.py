@@ -88,6 +88,7 @@ same articles always give the same bytes.
 
 import contextlib
 import datetime
+import functools
 import gc
 import hashlib
 import json
@@ -157,6 +158,9 @@ DEFAULTS = {
     # Build the index in a forked process while Pelican writes the pages
     # (where fork exists and there is more than one CPU); False: in the build.
     "parallel": True,
+    # Processes that make and write the search files once the index is built
+    # (with "parallel"; see write_files): 1 = the index's own process only.
+    "writers": 2,
 }
 
 _TOKEN_RE = re.compile(r"[^\W_]+(?:['.][^\W_]+)*")
@@ -178,6 +182,8 @@ def settings_from(value):
                 "snippet_chars", "passage_shard_size", "common_docs", "common_prefix_docs"):
         if not isinstance(merged[key], int) or merged[key] < 1:
             raise SearchSettingsError(f"SEARCH['{key}'] must be a positive integer, not {merged[key]!r}")
+    if not isinstance(merged["writers"], int) or isinstance(merged["writers"], bool) or merged["writers"] < 1:
+        raise SearchSettingsError(f"SEARCH['writers'] must be a positive integer, not {merged['writers']!r}")
     if not isinstance(merged["parallel"], bool):
         raise SearchSettingsError(f"SEARCH['parallel'] must be True or False, not {merged['parallel']!r}")
     return merged
@@ -421,10 +427,15 @@ def sharded_index(analyzed, shard_bytes, common_docs=None, prefixes=None):
     straight into their shards as they are made, and each shard becomes a
     serialized index only when it is asked for.
     """
+    firsts, makers = _sharded_makers(analyzed, shard_bytes, common_docs, prefixes)
+    return firsts, (make() for make in makers)
+
+
+def _sharded_makers(analyzed, shard_bytes, common_docs=None, prefixes=None):
     builder = _term_list_builder(analyzed)
     head = {"version": LUNR_VERSION, "fields": list(builder._fields), "pipeline": builder.search_pipeline.serialize()}
-    return _shards(head, builder.inverted_index.items(), builder.field_vector_pairs(), shard_bytes, common_docs,
-                   prefixes)
+    return _shard_makers(head, builder.inverted_index.items(), builder.field_vector_pairs(), shard_bytes,
+                         common_docs, prefixes)
 
 
 # -- sharding ------------------------------------------------------------------
@@ -528,6 +539,12 @@ def _common_prefixes(groups, firsts, rule):
 def _shards(head, postings, field_vectors, shard_bytes, common_docs=None, prefixes=None):
     """(firsts, iterator of shards) from (term, posting) pairs and (field ref, [(term index,
     score), ...]) vectors."""
+    firsts, makers = _shard_makers(head, postings, field_vectors, shard_bytes, common_docs, prefixes)
+    return firsts, (make() for make in makers)
+
+
+def _shard_makers(head, postings, field_vectors, shard_bytes, common_docs=None, prefixes=None):
+    """(firsts, [function making shard n]) for :func:`_shards`; each function is called once."""
     postings = sorted(postings, key=lambda pair: js_order(pair[0]))
     common = {}  # term index -> {doc ref: whole-word score}
     groups, current, size = [], [], 0
@@ -589,45 +606,47 @@ def _shards(head, postings, field_vectors, shard_bytes, common_docs=None, prefix
                 entry = bucket[field_ref] = []
             entry += (term_index, score)
 
-    def shards():
-        for number, group in enumerate(groups):
-            packed, vectors[number] = vectors[number], None
-            exact_results = {}
-            inverted = []
-            for term, posting in group:
-                scores = common.pop(posting["_index"], None)
-                if scores is None:
-                    inverted.append([term, posting])
-                    continue
-                inverted.append([term, {**posting, "body": _NO_METADATA}])
-                refs = sorted(scores, key=int)
-                exact_results[term] = [[int(ref) for ref in refs], [round(scores[ref], 3) for ref in refs]]
-            prefix_results = {}
-            for word in words_of.get(number, ()):
-                sums = prefix_sums.pop((number, word))
-                refs = sorted(sums, key=int)
-                prefix_results[word] = [expanded[(number, word)], [int(ref) for ref in refs],
-                                        [round(sums[ref], 3) for ref in refs]]
-            for word in aliases_of.get(number, ()):
-                prefix_results[word] = aliases[(number, word)]
-            yield {
-                "index": {
-                    "version": head["version"],
-                    "fields": head["fields"],
-                    "fieldVectors": [[ref, packed[ref]] for ref in sorted(packed)],
-                    "invertedIndex": sorted(inverted),
-                    "pipeline": head["pipeline"],
-                },
-                "exact": exact_results,
-                "prefixes": prefix_results,
-            }
+    def shard(number):
+        group = groups[number]
+        packed, vectors[number] = vectors[number], None
+        exact_results = {}
+        inverted = []
+        for term, posting in group:
+            scores = common.pop(posting["_index"], None)
+            if scores is None:
+                inverted.append([term, posting])
+                continue
+            inverted.append([term, {**posting, "body": _NO_METADATA}])
+            ranked = sorted([(int(ref), score) for ref, score in scores.items()])  # refs are unique
+            exact_results[term] = [[ref for ref, _ in ranked], [round(score, 3) for _, score in ranked]]
+        prefix_results = {}
+        for word in words_of.get(number, ()):
+            sums = prefix_sums.pop((number, word))
+            ranked = sorted([(int(ref), total) for ref, total in sums.items()])
+            prefix_results[word] = [expanded[(number, word)], [ref for ref, _ in ranked],
+                                    [round(total, 3) for _, total in ranked]]
+        for word in aliases_of.get(number, ()):
+            prefix_results[word] = aliases[(number, word)]
+        return {
+            "index": {
+                "version": head["version"],
+                "fields": head["fields"],
+                "fieldVectors": [[ref, packed[ref]] for ref in sorted(packed)],
+                "invertedIndex": sorted(inverted),
+                "pipeline": head["pipeline"],
+            },
+            "exact": exact_results,
+            "prefixes": prefix_results,
+        }
 
     words_of, aliases_of = {}, {}  # shard -> its words with stored prefix results, its aliases
     for number, word in expanded:
         words_of.setdefault(number, []).append(word)
     for number, word in aliases:
         aliases_of.setdefault(number, []).append(word)
-    return firsts, shards()
+    # Each shard is made from its own part of the vectors: the shards can be
+    # made in any order, or some of them in another process.
+    return firsts, [functools.partial(shard, number) for number in range(len(groups))]
 
 
 def shard_for(term, firsts):
@@ -756,23 +775,33 @@ def _chunks(items, size):
 
 def search_files(documents, topics, options, analyzed=None):
     """All generated search files: {relative path: text}. ``documents`` must be in ref order."""
-    return dict(iter_search_files(documents, topics, options, analyzed))
+    return {relative: make() for relative, make in search_file_makers(documents, topics, options, analyzed)}
 
 
-def iter_search_files(documents, topics, options, analyzed=None):
-    """(relative path, text) of each search file, made one at a time (the build writes each
-    as it comes, so that a large archive's index is never all in memory as text)."""
+def search_file_makers(documents, topics, options, analyzed=None):
+    """(relative path, function making its text) of each search file, in order.
+
+    Each text is made when its function is called (once), so that a large
+    archive's index is never all in memory as text, and the files can be
+    shared between processes (:func:`write_files`).
+    """
     if analyzed is None:
         analyzed = [analyzed_fields(doc) for doc in documents]
-    firsts, shards = sharded_index(analyzed, options["shard_bytes"], options["common_docs"], prefix_rule(options))
-    yield "manifest.js", _MANIFEST_HEAD + dumps(manifest(firsts, documents, topics, options)) + _MANIFEST_TAIL
-    for number, shard in enumerate(shards):
-        yield f"t/{number}.js", js_assign(f"terms[{number}]", shard)
-    for number, chunk in enumerate(_chunks(doc_entries(documents), options["doc_shard_size"])):
-        yield f"d/{number}.js", js_assign(f"docs[{number}]", chunk)
+    firsts, shards = _sharded_makers(analyzed, options["shard_bytes"], options["common_docs"], prefix_rule(options))
+    head = _MANIFEST_HEAD + dumps(manifest(firsts, documents, topics, options)) + _MANIFEST_TAIL
+    files = [("manifest.js", functools.partial(str, head))]
+    files += [(f"t/{number}.js", functools.partial(_js_shard, f"terms[{number}]", make))
+              for number, make in enumerate(shards)]
+    files += [(f"d/{number}.js", functools.partial(js_assign, f"docs[{number}]", chunk))
+              for number, chunk in enumerate(_chunks(doc_entries(documents), options["doc_shard_size"]))]
     texts = passages(documents, options["snippet_chars"])
-    for number, chunk in enumerate(_chunks(texts, options["passage_shard_size"])):
-        yield f"x/{number}.js", js_assign(f"passages[{number}]", chunk)
+    files += [(f"x/{number}.js", functools.partial(js_assign, f"passages[{number}]", chunk))
+              for number, chunk in enumerate(_chunks(texts, options["passage_shard_size"]))]
+    return files
+
+
+def _js_shard(target, make):
+    return js_assign(target, make())
 
 
 # -- the analysis cache ------------------------------------------------------------
@@ -968,20 +997,33 @@ def lunr_js_path(options):
     return lunr_js
 
 
-def write_files(output_path, files, lunr_js):
-    """Write ``files``, (relative path, text) pairs, under ``output_path``/search/ with a
-    copy of ``lunr_js`` (from :func:`lunr_js_path`); return the relative paths written.
+def write_files(output_path, files, lunr_js, writers=1):
+    """Write ``files``, (relative path, text or function making it) pairs, under
+    ``output_path``/search/ with a copy of ``lunr_js`` (from :func:`lunr_js_path`);
+    return the relative paths written.
 
     A file that already holds the same bytes is left alone: after one edit
     most shards are the same, and rewriting all of them (1,600 files at
     5,000 articles) cost seconds of every rebuild. Shards of an earlier,
     larger build are deleted.
+
+    With ``writers`` > 1 (and fork), forked processes make and write every
+    ``writers``-th file each, this process the rest: making the shards' text
+    is the last third of the index's time, and by then the build's own
+    process is mostly done with the pages and waits, a CPU left idle.
     """
     root = Path(output_path) / DIRECTORY
-    written = []
-    for relative, text in files:
-        _write_if_changed(root / relative, text.encode("utf-8"))
-        written.append(relative)
+    files = list(files)
+    written = [relative for relative, _ in files]
+    helpers = []
+    if writers > 1 and len(files) >= WRITERS_MIN_FILES and background.can_fork():
+        helpers = [background.start(functools.partial(_write_share, root, files, part, writers),
+                                    name="writing the search files") for part in range(1, writers)]
+        _write_share(root, files, 0, writers)
+    else:
+        _write_share(root, files, 0, 1)
+    for helper in helpers:
+        helper.wait()
     _write_if_changed(root / "lunr.js", lunr_js.read_bytes())
     produced = set(written)
     for folder in ("t", "d", "x"):
@@ -990,6 +1032,18 @@ def write_files(output_path, files, lunr_js):
                 if f"{folder}/{path.name}" not in produced:
                     path.unlink()
     return written + ["lunr.js"]
+
+
+# Fewer files than this are written by one process (a fork costs more than it saves).
+WRITERS_MIN_FILES = 200
+
+
+def _write_share(root, files, part, parts):
+    """Make and write the files at positions ``part``, ``part + parts``, ..."""
+    for position in range(part, len(files), parts):
+        relative, text = files[position]
+        files[position] = None  # this process's copy: the text's data is not needed again
+        _write_if_changed(root / relative, (text() if callable(text) else text).encode("utf-8"))
 
 
 def _write_if_changed(path, data):
@@ -1096,8 +1150,9 @@ def _index_articles(generators, settings, options, lunr_js):
     del cache, fresh
     # The builder keeps its own counts of each article's terms: hand the
     # analyzed lists over one by one so that both are never whole at once.
-    files = iter_search_files(documents, topics, options, _handed_over(analyzed))
-    written = write_files(settings["OUTPUT_PATH"], files, lunr_js)
+    files = search_file_makers(documents, topics, options, _handed_over(analyzed))
+    writers = options["writers"] if options["parallel"] else 1
+    written = write_files(settings["OUTPUT_PATH"], files, lunr_js, writers)
     logger.info(
         "Search index: %d articles, %d term shards, %d files in %.2f s (%d analyses cached)",
         len(documents), sum(name.startswith("t/") for name in written), len(written),
