@@ -214,7 +214,7 @@ def test_manifest_round_trip_and_stale_files(tmp_path):
     for path in (stale, kept, edited):
         stat = path.stat()
         records[str(path.relative_to(output))] = incremental.Record(
-            "t.html", frozenset({"x"}), ("content/a.md",), frozenset({0}), (("SITENAME", b"d"),),
+            "t.html", frozenset({"x"}), ("content/a.md",), b"\x00\x00\x00\x00", (("SITENAME", b"d"),),
             stat.st_size, stat.st_mtime_ns)
     manifest = tmp_path / "cache" / "m.pickle"
     saved = incremental.Manifest(b"fingerprint", records, {"kept.html": (b"key", ("kept.html",))},

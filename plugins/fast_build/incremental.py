@@ -34,6 +34,7 @@ the content folder, theme, plugins and ``inputs``, the settings, the
 installed packages, and every file of the output folder as that build left it.
 """
 
+import array
 import collections
 import datetime
 import functools
@@ -92,8 +93,9 @@ _SIMPLE = (str, int, float, bool, type(None), bytes)
 
 # One output file of the last build: the template that rendered it (None: not
 # a template's page, never reused), the names it read, the source paths of
-# the bodies it read, the numbers (see Build.paths) of the articles and pages
-# whose other values its values show, the reference digests of the names it
+# the bodies it read, the numbers (positions in Manifest.contents, as the bytes
+# of an array of unsigned ints) of the articles and pages whose other values
+# its values show, the reference digests of the names it
 # took from the shared context or the template globals (None: never reused),
 # and the file's size and time as written.
 Record = collections.namedtuple("Record", "template names bodies sources shape size mtime_ns")
@@ -152,6 +154,7 @@ class Digester:
         self.lenient = lenient
         self._memo = {}  # (id, kind) -> (object kept alive, digest)
         self._references = {}  # id -> (object kept alive, reference digest)
+        self._kept_sources = {}  # id -> a frozenset of sources kept in _memo
 
     def _memoised(self, value, compute, depth=0):
         key = (id(value), depth)
@@ -308,13 +311,19 @@ class Digester:
         An article shows its own values and those of the articles it points
         to (related, previous, next); a list, its items'; a page of a list,
         its items' and its paginator's (``articles_paginator.object_list``).
+
+        Kept for articles and long lists only (the whole archive, a big tag's
+        articles): what each page makes (its page of a list, a few articles)
+        is quick to make again, and keeping those sets for every page of a
+        5,000-article build took 250 MB.
         """
         key = (id(value), "sources")
         found = self._memo.get(key)
         if found is not None and found[0] is value:
             return found[1]
+        kept = True
         if isinstance(value, _SIMPLE):
-            result = _NO_SOURCES
+            return _NO_SOURCES
         elif isinstance(value, Content):
             found = {value.source_path}
             for name, item in vars(value).items():
@@ -324,19 +333,35 @@ class Digester:
             result = frozenset(found)
         elif isinstance(value, (list, tuple, set, frozenset)):
             result = union(self.sources(i) for i in value)
+            kept = len(value) >= _KEPT_LENGTH
         elif isinstance(value, dict):
             result = union(self.sources(i) for pair in value.items() for i in pair)
+            kept = len(value) >= _KEPT_LENGTH
         elif isinstance(value, Page):
-            result = union([self.sources(value.object_list), self.sources(value.paginator)])
+            return union([self.sources(value.object_list), self.sources(value.paginator)])
         elif isinstance(value, Paginator):
-            result = self.sources(value.object_list)
+            return self.sources(value.object_list)
         else:
-            result = _NO_SOURCES
-        self._memo[key] = (value, result)
+            return _NO_SOURCES
+        if kept:
+            self._memo[key] = (value, result)
+            self._kept_sources[id(result)] = result
         return result
+
+    def kept_sources(self, sources):
+        """Is ``sources`` a set this digester keeps for the build (an article's, a long list's)?"""
+        return self._kept_sources.get(id(sources)) is sources
 
 
 _NO_SOURCES = frozenset()
+
+
+def _numbers_in(data):
+    """The source numbers of a Record's ``sources`` (the bytes of an array of unsigned ints)."""
+    numbers = array.array("I")
+    numbers.frombytes(data)
+    return numbers
+_KEPT_LENGTH = 64  # lists at least this long keep their sources for the build (Digester.sources)
 
 
 def union(sets):
@@ -851,7 +876,7 @@ class Build:
         old = self.last.pages.get(page)
         if old is None or old.shape is None or old.template != template.name:
             return False
-        if self.changed_values and not old.sources.isdisjoint(self.changed_values):
+        if self.changed_values and not self.changed_values.isdisjoint(_numbers_in(old.sources)):
             return False
         if self.changed_bodies and not self.changed_bodies.isdisjoint(old.bodies):
             return False
@@ -897,26 +922,46 @@ class Build:
         """The one object equal to ``value`` kept in the manifest (pickle writes it once)."""
         return self._canonical.setdefault(value, value)
 
-    def _numbers(self, sources):
-        """A frozenset of source paths as their numbers (KeyError for a path not in the context)."""
-        found = self._numbered.get(id(sources))
-        if found is None or found[0] is not sources:
-            found = self._numbered[id(sources)] = (sources, self._one(frozenset(self.numbers[s] for s in sources)))
-        return found[1]
+    def _numbers(self, parts):
+        """The sources of a page (the union of ``parts``, frozensets of source paths) as the
+        bytes of their sorted numbers; KeyError for a path not in the context.
+
+        Four bytes a source, not a set's fifty: a page's sources stay in the
+        manifest, some hundred per tag page. A page's sources are mostly one
+        set the build keeps (the whole archive, a tag's articles) plus a few
+        others (the site's pages, in the menu): that set's numbers are made
+        once, and the union of the sets is never kept (at 5,000 articles,
+        keeping each page's took 300 MB).
+        """
+        parts = [part for part in parts if part]
+        if not parts:
+            return b""
+        largest = max(parts, key=len)
+        found = self._numbered.get(id(largest))
+        if found is None or found[0] is not largest:
+            numbers = array.array("I", sorted(self.numbers[source] for source in largest))
+            found = (largest, numbers)
+            if self.digester.kept_sources(largest):
+                self._numbered[id(largest)] = found
+        rest = {self.numbers[source] for part in parts if part is not largest and not part <= largest
+                for source in part}
+        if not rest:
+            return self._one(found[1].tobytes())
+        return self._one(array.array("I", sorted(rest.union(found[1]))).tobytes())
 
     def describe(self, names, localcontext, call, template):
         """(sources, shape) of a page just rendered, or (no sources, None) if a value is unknown."""
         template_globals = self.template_globals(template)
         try:
-            sources = union(self.digester.sources(localcontext[name] if name in localcontext
-                                                  else template_globals.get(name)) for name in names)
+            sources = [self.digester.sources(localcontext[name] if name in localcontext
+                                             else template_globals.get(name)) for name in names]
             shape = tuple((name, self.digester.reference(self.shared_value(name, call, template)))
                           for name in sorted(names - call.given))
             return self._numbers(sources), self._one(shape)
         except (Unknown, KeyError) as exc:
             log.debug("fast_build: %s reads a value it cannot be checked by (%s): always rendered",
                       localcontext.get("output_file"), exc)
-            return _NO_SOURCES, None
+            return b"", None
 
     def render(self, template, localcontext):
         """Render a page, or return "" and mark it skipped when the last build's page may stay."""
@@ -953,7 +998,7 @@ class Build:
     def produced(self, page):
         """A file written outside templates (a feed): kept out of the stale files, never reused."""
         stat = os.stat(os.path.join(self.output_path, page))
-        self.current[page] = Record(None, frozenset(), (), _NO_SOURCES, None, stat.st_size, stat.st_mtime_ns)
+        self.current[page] = Record(None, frozenset(), (), b"", None, stat.st_size, stat.st_mtime_ns)
 
     def finish(self):
         """Delete stale files, save the manifest; return (rendered, left alone, removed)."""
