@@ -88,7 +88,7 @@ def test_union_keeps_the_largest_set_when_it_holds_the_others():
     assert incremental.union([]) == frozenset()
 
 
-def test_an_article_s_body_is_in_a_page_s_signature_only_when_the_page_reads_it(tmp_path):
+def test_an_article_s_body_counts_only_on_the_pages_that_read_it(tmp_path):
     from pelican.contents import Article
 
     def article(body, summary=True):
