@@ -215,14 +215,10 @@ class Digester:
         """An article or page alone: source, HTML, metadata, attributes (references by path)."""
 
         def compute(obj):
-            attributes = []
-            for name, item in sorted(vars(obj).items()):
-                if name in _SKIPPED_ATTRIBUTES:
-                    continue
-                attributes.append((name, self._reference(item)))
             metadata = sorted((k, self._reference(v)) for k, v in obj.metadata.items())
             # Not the body: the pages that read it are checked against its body's digest.
-            return _hash(type(obj).__name__, obj.source_path, getattr(obj, "_summary", None), metadata, attributes)
+            return _hash(type(obj).__name__, obj.source_path, getattr(obj, "_summary", None), metadata,
+                         self._attributes(obj))
 
         return self._memoised(content, compute, "own")
 
@@ -234,13 +230,17 @@ class Digester:
         fingerprint (the same metadata): the attributes Pelican sets from the
         metadata, the same objects, are left out, half of content_own's work.
         """
-        metadata = content.metadata
+        return _hash(type(content).__name__, content.source_path, getattr(content, "_summary", None),
+                     self._attributes(content, content.metadata))
+
+    def _attributes(self, content, metadata=None):
+        """(name, reference) of a content's attributes, but those holding the very objects of ``metadata``."""
         attributes = []
         for name, item in sorted(vars(content).items()):
-            if name in _SKIPPED_ATTRIBUTES or (name in metadata and metadata[name] is item):
+            if name in _SKIPPED_ATTRIBUTES or (metadata is not None and name in metadata and metadata[name] is item):
                 continue
             attributes.append((name, self._reference(item)))
-        return _hash(type(content).__name__, content.source_path, getattr(content, "_summary", None), attributes)
+        return attributes
 
     def _reference(self, value):
         """Attribute values of a content object: other contents by source path only.
@@ -263,13 +263,7 @@ class Digester:
 
     def content_full(self, content):
         """An article with the articles it points to (related, previous, next, translations)."""
-        referenced = []
-        for name, item in sorted(vars(content).items()):
-            if name in _SKIPPED_ATTRIBUTES:
-                continue
-            items = item if isinstance(item, (list, tuple)) else [item]
-            referenced.extend(self.content_own(i) for i in items if isinstance(i, Content))
-        return _hash("full", self.content_own(content), *referenced)
+        return _hash("full", self.content_own(content), *(self.content_own(i) for i in _pointed_to(content)))
 
     def reference(self, value):
         """A digest of a value in which each article or page stands for its source path alone.
@@ -327,12 +321,7 @@ class Digester:
         if isinstance(value, _SIMPLE):
             return _NO_SOURCES
         elif isinstance(value, Content):
-            found = {value.source_path}
-            for name, item in vars(value).items():
-                if name not in _SKIPPED_ATTRIBUTES:
-                    items = item if isinstance(item, (list, tuple)) else (item,)
-                    found.update(i.source_path for i in items if isinstance(i, Content))
-            result = frozenset(found)
+            result = frozenset([value.source_path, *(i.source_path for i in _pointed_to(value))])
         elif isinstance(value, (list, tuple, set, frozenset)):
             result = union(self.sources(i) for i in value)
             kept = len(value) >= _KEPT_LENGTH or len(result) >= 4 * _KEPT_LENGTH
@@ -355,7 +344,17 @@ class Digester:
         return self._kept_sources.get(id(sources)) is sources
 
 
+def _pointed_to(content):
+    """The contents an article's attributes hold (related, previous, next, translations), in name order."""
+    for name, item in sorted(vars(content).items()):
+        if name not in _SKIPPED_ATTRIBUTES:
+            for i in item if isinstance(item, (list, tuple)) else (item,):
+                if isinstance(i, Content):
+                    yield i
+
+
 _NO_SOURCES = frozenset()
+_KEPT_LENGTH = 64  # lists at least this long keep their sources for the build (Digester.sources)
 
 
 def _numbers_in(data):
@@ -363,7 +362,6 @@ def _numbers_in(data):
     numbers = array.array("I")
     numbers.frombytes(data)
     return numbers
-_KEPT_LENGTH = 64  # lists at least this long keep their sources for the build (Digester.sources)
 
 
 def union(sets):
@@ -411,10 +409,7 @@ def _files_digest(folders, suffixes=None):
 def site_fingerprint(settings, context, plugin_modules):
     """Everything a page may depend on without naming it: code, theme, settings, all metadata."""
     digester = Digester(lenient=True)
-    plugin_dirs = sorted(
-        {os.path.dirname(module.__file__) for module in plugin_modules if getattr(module, "__file__", None)}
-    )
-    theme_dirs = [settings["THEME"], *settings.get("THEME_TEMPLATES_OVERRIDES", [])]
+    theme_dirs, plugin_dirs = _code_dirs(settings, plugin_modules)
     contents = []
     for key in ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
                 "drafts_translations", "pages", "hidden_pages", "draft_pages", "translations_pages"):
@@ -537,12 +532,17 @@ def tree_digest(root, skip=()):
     return _hash("tree", *found)
 
 
-def _input_roots(settings, plugin_modules, options):
-    """The files and folders a build reads, with the folders to leave out of each."""
+def _code_dirs(settings, plugin_modules):
+    """(theme folders, plugin folders) of a build."""
     plugin_dirs = sorted(
         {os.path.dirname(module.__file__) for module in plugin_modules if getattr(module, "__file__", None)}
     )
-    theme_dirs = [settings["THEME"], *settings.get("THEME_TEMPLATES_OVERRIDES", [])]
+    return [settings["THEME"], *settings.get("THEME_TEMPLATES_OVERRIDES", [])], plugin_dirs
+
+
+def _input_roots(settings, plugin_modules, options):
+    """The files and folders a build reads, with the folders to leave out of each."""
+    theme_dirs, plugin_dirs = _code_dirs(settings, plugin_modules)
     not_content = (settings["OUTPUT_PATH"], settings["CACHE_PATH"])
     return [(settings["PATH"], not_content), *((folder, ()) for folder in theme_dirs),
             *((folder, ()) for folder in plugin_dirs), *((path, ()) for path in options["inputs"])]
