@@ -2,9 +2,12 @@
 
 import datetime
 import filecmp
+import gc
+import hashlib
 import os
 import sys
 import types
+import weakref
 from pathlib import Path
 
 import pytest
@@ -398,6 +401,71 @@ def test_tree_digest_follows_names_and_bytes_not_times(tmp_path):
     (folder / "output" / "index.html").write_text("built")
     assert incremental.tree_digest(folder, skip=[folder / "output"]) == first
     assert incremental.tree_digest(folder) != first
+
+
+def test_tree_digest_keeps_each_file_s_md5_under_the_path_pelican_stamps_it_by(tmp_path):
+    content = tmp_path / "content"
+    (content / "articles" / "2024").mkdir(parents=True)
+    files = {"articles/2024/a.md": b"one", "articles/b.md": b"two", "pages/about.md": b"three"}
+    for relative, data in files.items():
+        (content / relative).parent.mkdir(parents=True, exist_ok=True)
+        (content / relative).write_bytes(data)
+    digests = {}
+    assert incremental.tree_digest(content, digests=digests) == incremental.tree_digest(content)
+    # Pelican's readers stamp os.path.abspath(os.path.join(PATH, relative)), its generators the join.
+    assert digests == {os.path.join(str(content), relative): hashlib.md5(data).digest()
+                       for relative, data in files.items()}
+
+
+def test_file_stamps_come_from_the_digests_taken_and_from_pelican_for_other_files(tmp_path, monkeypatch):
+    known, other = str(tmp_path / "known.md"), str(tmp_path / "other.md")
+    asked = []
+
+    def pelican_stamp(filename):
+        asked.append(filename)
+        return b"read"
+
+    readers = types.SimpleNamespace(_filestamp_func=pelican_stamp)
+    generator = types.SimpleNamespace(_filestamp_func=pelican_stamp, readers=readers)
+    monkeypatch.setattr(incremental, "_input_md5", {known: b"taken"})
+    incremental.reuse_file_stamps(generator)
+    incremental.reuse_file_stamps(generator)  # a second signal wraps nothing twice
+    for cacher in (generator, readers):
+        assert cacher._filestamp_func(known) == b"taken"
+        assert cacher._filestamp_func(other) == b"read"
+    assert asked == [other, other]
+
+    monkeypatch.setattr(incremental, "_input_md5", None)  # no up-to-date check ran: Pelican's own
+    fresh = types.SimpleNamespace(_filestamp_func=pelican_stamp)
+    incremental.reuse_file_stamps(fresh)
+    assert fresh._filestamp_func is pelican_stamp
+
+
+def test_a_build_s_objects_are_frozen_until_the_next_build_frees_its_garbage(tmp_path, monkeypatch):
+    class Finished:
+        def finish(self):
+            return 0, 0, []
+
+    class Cyclic:
+        pass
+
+    settings = {"OUTPUT_PATH": str(tmp_path / "output"), "CACHE_PATH": str(tmp_path / "cache")}
+    monkeypatch.setattr(incremental, "_pelican", types.SimpleNamespace(settings=settings, plugins=[]))
+    monkeypatch.setattr(incremental, "_build", Finished())
+    try:
+        garbage = Cyclic()
+        garbage.itself = garbage
+        alive = weakref.ref(garbage)
+        incremental.finish(None)
+        del garbage
+        gc.collect()
+        assert alive() is not None, "frozen: the interpreter's last collection would walk the build's objects"
+        assert incremental._current() is not None
+        assert alive() is None, "a second build in the process must free the first one's garbage"
+        assert gc.get_freeze_count() > 0, "the new build settles what it loaded"
+    finally:
+        gc.unfreeze()
+        monkeypatch.setattr(incremental, "_build", None)
 
 
 def test_inputs_listing_sees_any_input_file_touched_and_not_the_output_or_bytecode(tmp_path):

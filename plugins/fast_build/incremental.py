@@ -38,6 +38,7 @@ import array
 import collections
 import datetime
 import functools
+import gc
 import hashlib
 import importlib.metadata
 import io
@@ -415,7 +416,9 @@ def site_fingerprint(settings, context, plugin_modules):
                 "drafts_translations", "pages", "hidden_pages", "draft_pages", "translations_pages"):
         for content in context.get(key) or []:
             metadata = sorted((k, _plain(v) or digester.digest(v, depth=1)) for k, v in content.metadata.items())
-            contents.append((key, content.source_path, content.url, content.save_as, metadata))
+            # Not save_as: Pelican formats it anew on each access (a second at 5,000 articles), and each
+            # call's key holds the file it writes.
+            contents.append((key, content.source_path, content.url, metadata))
     return _hash(
         FORMAT, pelican_version, jinja2.__version__, sys.version_info[:2],
         _files_digest(theme_dirs), _files_digest(plugin_dirs, suffixes=(".py",)),
@@ -511,25 +514,38 @@ def remove_stale(output_path, previous, current):
 # that build left it, running again could only write the same files: skip it.
 
 
-def tree_digest(root, skip=()):
+def tree_digest(root, skip=(), digests=None):
     """A digest of the names and bytes of every file under ``root`` (a file or folder).
 
     Folders in ``skip`` (real paths) are left out: an output or cache folder
-    kept inside the content folder is not an input.
+    kept inside the content folder is not an input. Each file's bytes are
+    digested with MD5, the digest Pelican's content cache stamps files with
+    (CHECK_MODIFIED_METHOD = "md5"); with ``digests`` (a dict) each is kept
+    there under the file's absolute path below ``root`` as given, for
+    :func:`reuse_file_stamps`.
     """
+    given = os.path.abspath(root)
     root = os.path.realpath(root)
     if os.path.isfile(root):
-        with open(root, "rb") as handle:
-            return _hash("file", hashlib.blake2b(handle.read()).digest())
+        return _hash("file", _file_md5(root, given, digests))
     found = []
     skipped = {os.path.realpath(path) for path in skip}
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__" and os.path.join(folder, d) not in skipped)
+        # Relative paths by slicing: os.path.relpath per file cost a tenth of a second at 5,000 articles.
+        relative = folder[len(root) + 1:]
         for name in sorted(files):
-            path = os.path.join(folder, name)
-            with open(path, "rb") as handle:
-                found.append((os.path.relpath(path, root), hashlib.blake2b(handle.read()).digest()))
+            inside = os.path.join(relative, name) if relative else name
+            found.append((inside, _file_md5(os.path.join(folder, name), os.path.join(given, inside), digests)))
     return _hash("tree", *found)
+
+
+def _file_md5(path, key, digests):
+    with open(path, "rb") as handle:
+        digest = hashlib.md5(handle.read(), usedforsecurity=False).digest()
+    if digests is not None:
+        digests[key] = digest
+    return digest
 
 
 def _code_dirs(settings, plugin_modules):
@@ -574,15 +590,16 @@ def installed_packages():
     return sorted({(dist.metadata["Name"] or "", dist.version) for dist in importlib.metadata.distributions()})
 
 
-def inputs_digest(settings, plugin_modules, options, settings_digest):
+def inputs_digest(settings, plugin_modules, options, settings_digest, digests=None):
     """Everything a build reads, as one digest: code, packages, settings, theme, content.
 
     ``settings_digest`` is taken before the build: Pelican's readers add
-    their defaults to the settings while it runs.
+    their defaults to the settings while it runs. ``digests``: see
+    :func:`tree_digest`.
     """
     return _hash(
         FORMAT, sys.version_info[:3], installed_packages(), settings_digest,
-        *(tree_digest(path, skip=skip) if os.path.exists(path) else _hash("missing", path)
+        *(tree_digest(path, skip=skip, digests=digests) if os.path.exists(path) else _hash("missing", path)
           for path, skip in _input_roots(settings, plugin_modules, options)),
     )
 
@@ -649,8 +666,10 @@ def skip_unchanged_builds(pelican, options):
     def run_unless_up_to_date():
         path = stamp_path(settings)
         settings_digest = Digester(lenient=True).digest(settings)
+        global _input_md5
         listed = inputs_listing(settings, plugin_modules, options)  # before the bytes: a later edit shows
-        before = inputs_digest(settings, plugin_modules, options, settings_digest)
+        digests = {}
+        before = inputs_digest(settings, plugin_modules, options, settings_digest, digests)
         old_inputs, old_outputs = load_stamp(path)
         if old_inputs == before and old_outputs == output_listing(settings["OUTPUT_PATH"]):
             # Printed like Pelican's own "Done: ..." line, which a skipped run never reaches.
@@ -660,14 +679,49 @@ def skip_unchanged_builds(pelican, options):
             os.remove(path)
         noticed = _Noticed()
         logging.getLogger().addHandler(noticed)
+        if settings.get("CHECK_MODIFIED_METHOD") == "md5":
+            _input_md5 = digests
         try:
             run()
         finally:
+            _input_md5 = None
             logging.getLogger().removeHandler(noticed)
         if not noticed.seen and inputs_listing(settings, plugin_modules, options) == listed:
             save_stamp(path, before, output_listing(settings["OUTPUT_PATH"]))
 
     pelican.run = run_unless_up_to_date
+
+
+# The MD5 digests of the input files taken for the up-to-date check, by
+# absolute path, while the build they were taken for runs.
+_input_md5 = None
+
+
+def reuse_file_stamps(generator):
+    """article_generator_init, page_generator_init: stamp files with the digests already taken.
+
+    Pelican's content cache stamps each source file with the MD5 of its
+    bytes, and asks for the stamp of every file twice (the generator's
+    cache, then the readers'), a third time when the reading is spread over
+    the cores: at 5,000 articles, reading and hashing 15,000 files for
+    digests the up-to-date check has just taken. A file not digested
+    there (or by another method) is stamped by Pelican's own function.
+    """
+    if not _input_md5:
+        return
+    for cacher in (generator, getattr(generator, "readers", None)):
+        stamp = getattr(cacher, "_filestamp_func", None)
+        if stamp is not None and not getattr(stamp, "reuses", False):
+            cacher._filestamp_func = _stamp_reusing(stamp, _input_md5)
+
+
+def _stamp_reusing(stamp, digests):
+    def file_stamp(filename):
+        found = digests.get(filename)
+        return found if found is not None else stamp(filename)
+
+    file_stamp.reuses = True
+    return file_stamp
 
 
 # --- Parallel reading ----------------------------------------------------------
@@ -1137,8 +1191,12 @@ def _current():
     """The Build of the running build; `pelican --autoreload` runs several with one Pelican object."""
     global _build
     if _build is None and _pelican is not None:
+        if gc.get_freeze_count():  # an earlier build in this process (see settle): free its garbage
+            gc.unfreeze()
+            gc.collect()
         _build = Build(_pelican.settings, merge_settings(_pelican.settings.get("FAST_BUILD")))
         _build.plugin_modules = list(getattr(_pelican, "plugins", []))
+        settle()
     return _build
 
 
@@ -1182,6 +1240,7 @@ def writer_class(pelican):
     _build.fingerprint = site_fingerprint(pelican.settings, _build.context or {}, _build.plugin_modules)
     if _build.fingerprint != _build.last.fingerprint and _build.last.pages:
         log.info("fast_build: theme, plugins, settings or metadata changed: rendering every page")
+    settle()
     return FastWriter
 
 
@@ -1198,3 +1257,21 @@ def finish(pelican):
     rendered, skipped, removed = _build.finish()
     log.info("fast_build: %d pages rendered, %d unchanged, %d stale removed", rendered, skipped, len(removed))
     _build = None
+    # The interpreter's last cycle collection walked and freed the build's
+    # objects: 0.8 s after "Done" at 5,000 articles.
+    gc.freeze()
+
+
+def settle(sender=None):
+    """article_generator_init, article_generator_finalized (and get_writer, the last manifest's
+    load): exempt the objects made so far from the cycle collector until the build ends.
+
+    A build's objects mostly live as long as it does (the last manifest,
+    Pelican's content cache, the articles, the contexts), and Python's full
+    collections walked all of them again whenever the new ones had grown by a
+    quarter: 1.2 s of a 5,000-article rebuild's main process, measured, 0.4 s
+    now. gc.freeze() is one list splice; cyclic garbage among the frozen
+    objects waits for the next build's unfreeze (_current) or the process's end.
+    """
+    if _build is not None:
+        gc.freeze()
