@@ -10,6 +10,7 @@ import types
 import weakref
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from archivist import frontmatter
@@ -466,6 +467,22 @@ def test_a_build_s_objects_are_frozen_until_the_next_build_frees_its_garbage(tmp
     finally:
         gc.unfreeze()
         monkeypatch.setattr(incremental, "_build", None)
+
+
+def test_compiled_templates_are_kept_and_an_edited_template_is_compiled_again(tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "page.html").write_text("<h1>{{ title }}</h1>")
+
+    def render():
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)),
+                                 bytecode_cache=incremental.template_cache(str(tmp_path / "cache")))
+        return env.get_template("page.html").render(title="Ferry")
+
+    assert render() == "<h1>Ferry</h1>"
+    assert list((tmp_path / "cache" / "jinja").iterdir()), "nothing kept"
+    (templates / "page.html").write_text("<h2>{{ title }}</h2>")
+    assert render() == "<h2>Ferry</h2>"
 
 
 def test_inputs_listing_sees_any_input_file_touched_and_not_the_output_or_bytecode(tmp_path):
