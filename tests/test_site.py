@@ -12,8 +12,10 @@ import posixpath
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import hypothesis
 import pytest
-from pelican.utils import slugify
+from hypothesis import strategies as st
+from pelican.utils import SafeDatetime, slugify
 
 from archivist import frontmatter
 from archivist.settings import load_settings
@@ -232,3 +234,13 @@ def test_markup_in_front_matter_is_shown_as_text(tmp_path):
         text = (output / page).read_text(encoding="utf-8")
         assert "<img src=x" not in text, page
         assert "&lt;img src=x" in text, page
+
+
+@hypothesis.given(st.datetimes(min_value=datetime.datetime(1000, 1, 1), max_value=datetime.datetime(9999, 12, 31),
+                               timezones=st.none() | st.just(datetime.timezone.utc)))
+def test_article_urls_are_the_publication_year_and_month(when):
+    # ARTICLE_URL reads the date's fields instead of Pelican's strftime: the same text.
+    date = SafeDatetime.combine(when.date(), when.timetz())
+    url = SETTINGS["ARTICLE_URL"].format(date=date, slug="ferry-timetable")
+    assert url == "{date:%Y}/{date:%m}/{slug}.html".format(date=date, slug="ferry-timetable")
+    assert SETTINGS["ARTICLE_SAVE_AS"] == SETTINGS["ARTICLE_URL"]

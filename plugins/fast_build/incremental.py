@@ -389,7 +389,11 @@ def reads_body(content, attribute):
 
 def body_digest(content):
     """The digest of a content object's body (None for no object)."""
-    return None if content is None else _hash("body", getattr(content, "_content", None))
+    if content is None:
+        return None
+    body = getattr(content, "_content", None)
+    # The text's bytes, not its repr: a copy with escapes of each of 5,000 bodies.
+    return _hash("body", body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body)
 
 
 def _files_digest(folders, suffixes=None):
