@@ -410,6 +410,13 @@ def test_the_fast_builder_serializes_exactly_what_lunr_py_builds():
     assert json.dumps(si.serialized_index(counted), sort_keys=True) == expected
 
 
+def test_a_field_empty_in_every_document_builds_as_lunr_py_builds_it():
+    untagged = [doc(item["url"], item["title"], summary=item["summary"], body=item["body"]) for item in ARCHIVE]
+    analyzed = [si.analyzed_fields(item) for item in untagged]
+    expected = json.dumps(si.build_index(analyzed).serialize(), sort_keys=True)
+    assert json.dumps(si.serialized_index(analyzed), sort_keys=True) == expected
+
+
 def test_sharded_index_is_the_partition_of_the_whole_index():
     analyzed = [si.analyzed_fields(item) for item in ARCHIVE]
     for shard_bytes in (100, 200, 48_000):

@@ -377,6 +377,11 @@ class _TermListBuilder(Builder):
         self.field_term_frequencies.clear()
         for position, (field_ref, frequencies) in enumerate(pending):
             pending[position] = None
+            if not frequencies:
+                # lunr divides by the average length for each term only: a field that is empty
+                # in every document (no article has tags) has an average of 0 and no terms.
+                yield field_ref, []
+                continue
             field_name, doc_ref = field_ref.split("/", 1)
             length_ratio = self.field_lengths[field_ref] / self.average_field_length[field_name]
             # lunr's k1 * (1 - b + b * length / average length): one float per field, not per term.
