@@ -540,3 +540,13 @@ def test_ordered_sums_add_each_run_in_order(runs):
             total = total + value
         expected.append(total)
     assert si._ordered_sums(values, starts).tolist() == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.recursive(st.text(alphabet="ab'\\\"\u2028\u2029\n\u00e9\U0001f600 "),
+                          lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text("ab'\\"), inner, max_size=3)))
+def test_js_assign_escapes_what_a_single_quoted_javascript_string_must(value):
+    escapes = {"\\": "\\\\", "'": "\\'", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+    literal = "".join(escapes.get(char, char) for char in si._json(value))
+    assert si.js_assign("terms[3]", value) == f"ARCHIVE_SEARCH.terms[3]=JSON.parse('{literal}');\n"
+    assert si.js_assigned(si.js_assign("terms[3]", value)) == value
