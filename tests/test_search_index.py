@@ -393,6 +393,10 @@ def test_write_files_leaves_files_with_the_same_bytes_alone(tmp_path):
     si.write_files(tmp_path / "out", iter([("t/0.js", "same"), ("t/1.js", "after \u2028")]), lunr_js)
     assert (search / "t" / "0.js").stat().st_mtime_ns == 0 and (search / "lunr.js").stat().st_mtime_ns == 0
     assert (search / "t" / "1.js").read_text(encoding="utf-8") == "after \u2028"
+    # Shorter, longer, the same length: rewritten in place, the bytes are the new ones alone.
+    for text in ("a", "a longer text", "the same size", "the same SIZE", ""):
+        si.write_files(tmp_path / "out", iter([("t/1.js", text)]), lunr_js)
+        assert (search / "t" / "1.js").read_text(encoding="utf-8") == text
 
 
 def test_missing_lunr_js_says_how_to_get_it(tmp_path):

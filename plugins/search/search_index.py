@@ -94,6 +94,7 @@ import hashlib
 import json
 import logging
 import math
+import os
 import re
 import sys
 import time
@@ -1385,11 +1386,20 @@ def _write_share(root, files, part, parts):
 
 def _write_if_changed(path, data):
     try:
-        if path.read_bytes() == data:
-            return
+        stream = open(path, "r+b")
     except OSError:
         path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+        path.write_bytes(data)
+        return
+    with stream:
+        if os.fstat(stream.fileno()).st_size == len(data) and stream.read() == data:
+            return
+        # Overwritten, then cut to length: opening to write first truncates to nothing, and ext4 then
+        # flushes the file when it is closed (auto_da_alloc): 0.3 ms a file against 0.06 ms, measured,
+        # and after an edit nearly every term shard changes (each score depends on every article).
+        stream.seek(0)
+        stream.write(data)
+        stream.truncate()
 
 
 def _handed_over(items):
