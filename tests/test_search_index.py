@@ -6,7 +6,10 @@ import re
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
 
@@ -390,6 +393,10 @@ def test_write_files_leaves_files_with_the_same_bytes_alone(tmp_path):
     si.write_files(tmp_path / "out", iter([("t/0.js", "same"), ("t/1.js", "after \u2028")]), lunr_js)
     assert (search / "t" / "0.js").stat().st_mtime_ns == 0 and (search / "lunr.js").stat().st_mtime_ns == 0
     assert (search / "t" / "1.js").read_text(encoding="utf-8") == "after \u2028"
+    # Shorter, longer, the same length: rewritten in place, the bytes are the new ones alone.
+    for text in ("a", "a longer text", "the same size", "the same SIZE", ""):
+        si.write_files(tmp_path / "out", iter([("t/1.js", text)]), lunr_js)
+        assert (search / "t" / "1.js").read_text(encoding="utf-8") == text
 
 
 def test_missing_lunr_js_says_how_to_get_it(tmp_path):
@@ -408,6 +415,13 @@ def test_the_fast_builder_serializes_exactly_what_lunr_py_builds():
     # Fields counted ahead (as the analysis cache keeps them) give the same index.
     counted = [si.counted_fields(fields) for fields in analyzed]
     assert json.dumps(si.serialized_index(counted), sort_keys=True) == expected
+
+
+def test_a_field_empty_in_every_document_builds_as_lunr_py_builds_it():
+    untagged = [doc(item["url"], item["title"], summary=item["summary"], body=item["body"]) for item in ARCHIVE]
+    analyzed = [si.analyzed_fields(item) for item in untagged]
+    expected = json.dumps(si.build_index(analyzed).serialize(), sort_keys=True)
+    assert json.dumps(si.serialized_index(analyzed), sort_keys=True) == expected
 
 
 def test_sharded_index_is_the_partition_of_the_whole_index():
@@ -433,3 +447,110 @@ def test_the_cycle_collector_is_paused_while_indexing_and_restored_after():
         assert not gc.isenabled()  # as it was
     finally:
         gc.enable()
+
+
+# -- the index on arrays against lunr.py's own ----------------------------------------
+
+# Terms with shared prefixes (for the stored prefix clauses), spaces (like "fulltitle"),
+# upper case (lunr lower-cases), and characters whose JavaScript (UTF-16) order is not
+# Python's: the shards follow one order, each shard's inverted index the other.
+VOCABULARY = ["sat", "satellite", "saturn", "sate", "par", "part", "party", "parts", "ferry", "fer",
+              "comet", "comets", "co", "cob", "ferry timetable", "News", "news", "\uff5aoo", "\U0001f600ha",
+              "\u00e9t\u00e9", "x", "zz", "harbour", "harbours", "3.5", "u.s"]
+
+
+def _corpus(max_docs=12, body=20):
+    short = st.lists(st.sampled_from(VOCABULARY), max_size=5)
+    return st.lists(st.fixed_dictionaries({
+        "title": short, "tags": short, "topic": st.lists(st.sampled_from(VOCABULARY), max_size=1),
+        "summary": short, "body": st.lists(st.sampled_from(VOCABULARY), max_size=body),
+        "fulltitle": st.lists(st.sampled_from(VOCABULARY), max_size=1),
+    }), min_size=1, max_size=max_docs)
+
+
+def _shard_texts(firsts, shards):
+    # orjson's bytes: they tell 2 from 2.0 and each float's last bit.
+    return firsts, [si.js_assign("terms[0]", shard) for shard in shards]
+
+
+@settings(max_examples=150, deadline=None)
+@given(analyzed=_corpus(), shard_bytes=st.sampled_from([80, 300, 2000, 10**9]),
+       common_docs=st.sampled_from([None, 1, 2, 3]), prefix_docs=st.sampled_from([None, 1, 2, 4]))
+@example(analyzed=[{field: [] for field in si.FIELDS}], shard_bytes=80, common_docs=1, prefix_docs=1)
+def test_the_array_index_is_lunr_py_s_index_partitioned(analyzed, shard_bytes, common_docs, prefix_docs):
+    prefixes = None if prefix_docs is None else si.PrefixRule(docs=prefix_docs, min_length=2, max_shards=3)
+    expected = si.partition(si.build_index(analyzed).serialize(), shard_bytes, common_docs, prefixes)
+    firsts, makers = si._array_shard_makers(analyzed, shard_bytes, common_docs, prefixes)
+    assert _shard_texts(firsts, [make() for make in makers]) == _shard_texts(*expected)
+
+
+def test_the_array_index_of_a_larger_archive_is_the_reference_one():
+    # Long expansions, many common words, documents in most shards: the pure-Python
+    # sharding of the pure-Python builder (itself tested against lunr.py above) is the reference.
+    import random
+
+    generator = random.Random(7)
+    words = [generator.choice(["sat", "par", "co", "fe", "ha", ""]) + "".join(generator.choices("aeiourst", k=generator.randint(1, 6)))
+             for _ in range(800)]
+    weights = [1 / (rank + 1) for rank in range(len(words))]
+
+    def terms(count):
+        return generator.choices(words, weights, k=generator.randint(0, count))
+
+    analyzed = [si.counted_fields({"title": terms(8), "tags": terms(3), "topic": terms(1), "summary": terms(25),
+                                   "body": terms(300), "fulltitle": [" ".join(terms(4))]}) for _ in range(400)]
+    for shard_bytes, common_docs, prefixes in [(48_000, 100, si.PrefixRule(100, 3, 8)), (5_000, 20, si.PrefixRule(15, 2, 4))]:
+        expected = si._reference_sharded_makers(analyzed, shard_bytes, common_docs, prefixes)
+        firsts, makers = si._array_shard_makers(analyzed, shard_bytes, common_docs, prefixes)
+        assert len(makers) > 3
+        assert _shard_texts(firsts, [make() for make in makers]) == _shard_texts(expected[0], [make() for make in expected[1]])
+
+
+# Values whose exact decimal lies just past a half of 0.001 while value * 1000, a float, is the half:
+# numpy's np.round(value, 3) gives 0.002 for 0.0025, Python's round gives 0.003.
+HALVES = [0.0025, 0.0055, 0.0075, 0.0085, 0.0095, 0.0105]
+
+
+@pytest.mark.parametrize("value", HALVES)
+def test_rounding_near_a_half_is_python_s(value):
+    assert float(np.round(value, 3)) != round(value, 3)  # the case exists
+    assert si._rounded(np.array([value])).tolist() == [round(value, 3)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(thousandths=st.lists(st.integers(0, 10**7), min_size=1, max_size=50), steps=st.integers(-4, 4),
+       others=st.lists(st.floats(0, 1e4), max_size=50))
+def test_rounding_is_python_s_round_to_three_digits(thousandths, steps, others):
+    values = []
+    for whole in thousandths:  # a hair around (whole + 0.5) / 1000
+        value = (whole + 0.5) / 1000
+        for _ in range(abs(steps)):
+            value = float(np.nextafter(value, np.inf if steps > 0 else -np.inf))
+        values.append(value)
+    values += others
+    rounded = si._rounded(np.array(values, dtype=np.float64)).tolist()
+    assert [(type(number), number) for number in rounded] == [(float, round(value, 3)) for value in values]
+
+
+@settings(max_examples=200, deadline=None)
+@given(runs=st.lists(st.lists(st.floats(0, 1000), min_size=1, max_size=9), max_size=20))
+def test_ordered_sums_add_each_run_in_order(runs):
+    values = np.array([value for run in runs for value in run], dtype=np.float64)
+    starts = np.cumsum([0] + [len(run) for run in runs[:-1]]).astype(np.int64) if runs else np.zeros(0, np.int64)
+    expected = []
+    for run in runs:
+        total = 0.0
+        for value in run:
+            total = total + value
+        expected.append(total)
+    assert si._ordered_sums(values, starts).tolist() == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.recursive(st.text(alphabet="ab'\\\"\u2028\u2029\n\u00e9\U0001f600 "),
+                          lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text("ab'\\"), inner, max_size=3)))
+def test_js_assign_escapes_what_a_single_quoted_javascript_string_must(value):
+    escapes = {"\\": "\\\\", "'": "\\'", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+    literal = "".join(escapes.get(char, char) for char in si._json(value))
+    assert si.js_assign("terms[3]", value) == f"ARCHIVE_SEARCH.terms[3]=JSON.parse('{literal}');\n"
+    assert si.js_assigned(si.js_assign("terms[3]", value)) == value
