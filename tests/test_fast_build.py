@@ -119,6 +119,24 @@ def _ferry(tmp_path, name="ferry", **metadata):
                    settings=load_settings(str(ROOT / "pelicanconf.py")))
 
 
+def test_the_site_fingerprint_follows_every_article_s_metadata(tmp_path):
+    from pelican.urlwrappers import Tag
+
+    settings = load_settings(str(ROOT / "pelicanconf.py"))
+
+    def fingerprint(**metadata):
+        article = _ferry(tmp_path, **metadata)
+        return incremental.site_fingerprint(settings, {"articles": [article]}, [])
+
+    tags = [Tag("Ferries", settings), Tag("Harbour", settings)]
+    first = fingerprint(tags=tags)
+    assert fingerprint(tags=[Tag("Ferries", settings), Tag("Harbour", settings)]) == first
+    assert fingerprint(tags=[Tag("Ferries", settings)]) != first
+    assert fingerprint(tags=[Tag("Harbour", settings), Tag("Ferries", settings)]) != first
+    assert fingerprint(tags=tags, title="Ferry Timetable Changed") != first
+    assert fingerprint(tags=tags, summary="New timetable.", keywords={"a": 1}) != first  # a value not plain
+
+
 def test_an_article_s_digest_follows_each_of_its_values(tmp_path):
     import markupsafe
     from pelican.urlwrappers import Tag

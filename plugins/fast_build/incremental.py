@@ -411,6 +411,23 @@ def _files_digest(folders, suffixes=None):
     return _hash(*found)
 
 
+def _metadata_value(value, digester):
+    """A metadata value as the fingerprint holds it: text, numbers, dates and lists of them (the
+    tags) as themselves, in the fingerprint's one hash; anything else by its digest.
+
+    Hashing each tag, then each list (30,000 hashes at 5,000 articles), was
+    half a second of every build.
+    """
+    plain = _plain(value)
+    if plain is not None:
+        return plain
+    if isinstance(value, (list, tuple)):
+        items = tuple(map(_plain, value))
+        if None not in items:
+            return (type(value).__name__, items)
+    return digester.digest(value, depth=1)
+
+
 def site_fingerprint(settings, context, plugin_modules):
     """Everything a page may depend on without naming it: code, theme, settings, all metadata."""
     digester = Digester(lenient=True)
@@ -419,7 +436,7 @@ def site_fingerprint(settings, context, plugin_modules):
     for key in ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
                 "drafts_translations", "pages", "hidden_pages", "draft_pages", "translations_pages"):
         for content in context.get(key) or []:
-            metadata = sorted((k, _plain(v) or digester.digest(v, depth=1)) for k, v in content.metadata.items())
+            metadata = sorted((k, _metadata_value(v, digester)) for k, v in content.metadata.items())
             # Not save_as: Pelican formats it anew on each access (a second at 5,000 articles), and each
             # call's key holds the file it writes.
             contents.append((key, content.source_path, content.url, metadata))
