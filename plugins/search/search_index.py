@@ -68,7 +68,7 @@ element per (document, field, term) posting: the same float operations in the
 same order, Python's rounding and the same order of additions, so the bytes
 are the same too (see "the index on arrays" below; the tests compare the two
 on random archives, and the subclass stays as their reference). After an edit
-at 5,000 articles the search files are made in under 3 s. The analysis of
+at 5,000 articles the search files are made in about 3 s. The analysis of
 each article (its terms per field) is cached in
 ``CACHE_PATH/search/analysis.pickle`` keyed by a hash of its text, so a
 rebuild analyzes only new or changed articles.
