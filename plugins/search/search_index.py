@@ -68,7 +68,7 @@ element per (document, field, term) posting: the same float operations in the
 same order, Python's rounding and the same order of additions, so the bytes
 are the same too (see "the index on arrays" below; the tests compare the two
 on random archives, and the subclass stays as their reference). After an edit
-at 5,000 articles the search files are made in under 3 s. The analysis of
+at 5,000 articles the search files are made in about 3 s. The analysis of
 each article (its terms per field) is cached in
 ``CACHE_PATH/search/analysis.pickle`` keyed by a hash of its text, so a
 rebuild analyzes only new or changed articles.
@@ -974,9 +974,11 @@ def _array_shard_makers(analyzed, shard_bytes, common_docs=None, prefixes=None):
         elements[0::2] = vector_term[low:high].tolist()
         elements[1::2] = vector_score[low:high].tolist()
         refs = vector_ref[low:high]
-        starts = _run_starts(refs).tolist()
-        field_vectors = [[ref_names[ref], elements[2 * start:2 * end]]
-                         for ref, start, end in zip(refs[starts].tolist(), starts, starts[1:] + [high - low])]
+        starts = _run_starts(refs)
+        bounds = (2 * np.append(starts, high - low)).tolist()
+        # map and zip, not a loop in Python: a shard has a vector for each of thousands of field refs.
+        field_vectors = list(map(list, zip(map(ref_names.__getitem__, refs[starts].tolist()),
+                                           map(elements.__getitem__, map(slice, bounds, bounds[1:])))))
 
         postings = {term_number: {"_index": term_number} for _, term_number in groups[number]}
         low, high = posting_bounds[number], posting_bounds[number + 1]
