@@ -503,6 +503,16 @@ def test_compiled_templates_are_kept_and_an_edited_template_is_compiled_again(tm
     assert render() == "<h2>Ferry</h2>"
 
 
+def test_installed_packages_name_each_distribution_with_its_version():
+    import markdown
+    import pelican
+
+    packages = incremental.installed_packages()
+    assert f"pelican-{pelican.__version__}.dist-info" in packages
+    assert f"markdown-{markdown.__version__}.dist-info" in {name.lower() for name in packages}
+    assert packages == sorted(set(packages))
+
+
 def test_inputs_listing_sees_any_input_file_touched_and_not_the_output_or_bytecode(tmp_path):
     content, theme, plugin = tmp_path / "content", tmp_path / "theme", tmp_path / "plugins" / "mine"
     for folder in (content / "articles", theme, plugin):

@@ -40,7 +40,6 @@ import datetime
 import functools
 import gc
 import hashlib
-import importlib.metadata
 import io
 import logging
 import os
@@ -607,8 +606,21 @@ def inputs_listing(settings, plugin_modules, options):
 
 
 def installed_packages():
-    """(name, version) of every installed distribution, sorted: Pelican, Markdown, plugins..."""
-    return sorted({(dist.metadata["Name"] or "", dist.version) for dist in importlib.metadata.distributions()})
+    """The metadata folders of every installed distribution (Pelican, Markdown, plugins...), sorted.
+
+    Their names hold each distribution's name and version ("pelican-4.12.0.dist-info"),
+    which is what an upgrade changes: reading every METADATA file through
+    importlib.metadata took a tenth of a second of every build.
+    """
+    found = set()
+    for folder in sys.path:
+        try:
+            entries = os.scandir(folder or ".")
+        except OSError:
+            continue
+        with entries:
+            found.update(entry.name for entry in entries if entry.name.endswith((".dist-info", ".egg-info")))
+    return sorted(found)
 
 
 def inputs_digest(settings, plugin_modules, options, settings_digest, digests=None):

@@ -111,7 +111,6 @@ from bisect import bisect_right
 from collections import Counter, namedtuple
 from pathlib import Path
 
-import numpy as np
 import orjson
 from lunr import __TARGET_JS_VERSION__ as LUNR_VERSION
 from lunr.builder import Builder
@@ -706,6 +705,10 @@ def _shard_range(prefix, firsts, keys):
 # Orders are argsorts of one int64 key made of several numbers (term, field ref, shard,
 # ...): far from overflowing even at a million articles.
 
+# _NUMPY: the functions below import numpy themselves: importing it takes 0.2 s,
+# which every build paid at start, a build that is up to date or whose index is
+# made in a forked process (which imports it there) as well.
+
 _FIELD_NAMES = list(FIELDS)
 _FIELD_COUNT = len(FIELDS)
 _FIELD_NUMBER = {name: number for number, name in enumerate(FIELDS)}
@@ -721,6 +724,7 @@ def _postings(analyzed):
     number and count, ``field_ref`` the number of its field ref, ``document * len(FIELDS) +
     field``, which indexes ``lengths``, the number of terms in each field ref.
     """
+    import numpy as np  # see _NUMPY
     terms, frequencies, sizes, lengths = [], [], [], []
     for fields in analyzed:
         for name in FIELDS:
@@ -742,6 +746,7 @@ def _postings(analyzed):
 
 def _bm25_scores(builder, term, frequency, field_ref, lengths, term_count):
     """The score of each posting, its element in its field vector, as the reference builder computes it."""
+    import numpy as np  # see _NUMPY
     document_count = len(lengths) // _FIELD_COUNT
     # lunr's average field length: a Python int, the field's total length, over the number of documents.
     averages = [int(total) / document_count for total in lengths.reshape(document_count, _FIELD_COUNT).sum(axis=0)]
@@ -771,6 +776,7 @@ def _rounded(values):
     exact value is a little above): where the product lies within its rounding error of
     a half, the value is rounded again by Python.
     """
+    import numpy as np  # see _NUMPY
     scaled = values * 1000.0
     rounded = np.rint(scaled) / 1000.0
     fraction = scaled - np.floor(scaled)
@@ -784,6 +790,7 @@ def _ordered_sums(values, starts):
     """The sum of each run of ``values`` (run i from ``starts[i]`` to the next start), added
     one by one from 0.0 in array order, as the reference code adds a document's scores:
     the order of float additions decides the last bits."""
+    import numpy as np  # see _NUMPY
     sizes = np.diff(np.append(starts, len(values)))
     sums = np.zeros(len(starts), dtype=np.float64)
     for offset in range(int(sizes.max(initial=0))):
@@ -794,6 +801,7 @@ def _ordered_sums(values, starts):
 
 def _run_starts(keys):
     """Where each run of equal neighbours in ``keys`` starts."""
+    import numpy as np  # see _NUMPY
     if not len(keys):
         return np.zeros(0, dtype=np.int64)
     return np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
@@ -802,6 +810,7 @@ def _run_starts(keys):
 def _term_groups(vocabulary, document_count, term, document, field, by_term, shard_bytes, common_docs):
     """(groups, common): the terms of each shard, as (term, number) pairs in JavaScript order,
     packed as :func:`_shard_makers` packs them; whether each term is a common word."""
+    import numpy as np  # see _NUMPY
     term_count = len(vocabulary)
     # _posting_size of each term's posting: a sum over its postings (bincount's float sums
     # of integers are exact).
@@ -844,6 +853,7 @@ def _exact_sums(common, document_count, by_term, term, document, field, score):
     """(docs, sums, bounds): the whole-word results of the common words; term n's are
     ``docs[bounds[n]:bounds[n + 1]]`` and the sums of their scores in the word fields,
     added in field order as lunr.js adds a document's fields, rounded."""
+    import numpy as np  # see _NUMPY
     in_word_fields = np.isin(field, [_FIELD_NUMBER[name] for name in WORD_FIELDS])
     chosen = by_term[common[term[by_term]] & in_word_fields[by_term]]  # by term, document, field
     starts = _run_starts(term[chosen] * document_count + document[chosen])
@@ -891,6 +901,7 @@ def _stored_prefix_sums(groups, firsts, rule, vocabulary, document_count, by_ter
     ``docs[bounds[i]:bounds[i + 1]]`` and the sums of their scores in the expansion's
     terms and the prefix fields, added as the reference adds them (by field, then by
     term number), rounded."""
+    import numpy as np  # see _NUMPY
     in_prefix_fields = np.isin(field, [_FIELD_NUMBER[name] for name in PREFIX_FIELDS])
     prefix_postings = by_term[in_prefix_fields[by_term]]  # by term, then document
     term_bounds = np.searchsorted(term[prefix_postings], np.arange(len(vocabulary) + 1))
@@ -922,6 +933,7 @@ def _array_shard_makers(analyzed, shard_bytes, common_docs=None, prefixes=None):
     """(firsts, [function making shard n]): what :func:`_reference_sharded_makers` returns,
     computed on arrays. Each function is called once, maybe in a forked process, which
     shares the arrays rather than copying them."""
+    import numpy as np  # see _NUMPY
     builder = _configure(Builder())
     head = {"version": LUNR_VERSION, "fields": list(builder._fields), "pipeline": builder.search_pipeline.serialize()}
     vocabulary, term, frequency, field_ref, lengths = _postings(analyzed)
