@@ -244,3 +244,19 @@ def test_article_urls_are_the_publication_year_and_month(when):
     url = SETTINGS["ARTICLE_URL"].format(date=date, slug="ferry-timetable")
     assert url == "{date:%Y}/{date:%m}/{slug}.html".format(date=date, slug="ferry-timetable")
     assert SETTINGS["ARTICLE_SAVE_AS"] == SETTINGS["ARTICLE_URL"]
+
+
+@hypothesis.given(st.lists(st.tuples(st.integers(0, 5), st.text("abc-", min_size=1, max_size=4)), unique_by=lambda x: x[1]))
+def test_articles_are_ordered_newest_first_then_by_slug_as_pelican_s_translation_pass_left_them(items):
+    import types
+
+    from pelican.utils import order_content
+
+    zone = datetime.timezone.utc
+    articles = [types.SimpleNamespace(date=SafeDatetime(2025, 3, 1 + day, tzinfo=zone), slug=slug)
+                for day, slug in items]
+    ours = order_content(list(reversed(articles)), SETTINGS["ARTICLE_ORDER_BY"])
+    # What ARTICLE_TRANSLATION_ID = "slug" and "reversed-date" gave: sorted by slug, then stably by date.
+    pelican_s = order_content(sorted(articles, key=lambda article: article.slug), "reversed-date")
+    assert ours == pelican_s
+    assert SETTINGS["ARTICLE_TRANSLATION_ID"] is None
