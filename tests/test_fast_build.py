@@ -10,8 +10,10 @@ import types
 import weakref
 from pathlib import Path
 
+import hypothesis
 import jinja2
 import pytest
+from hypothesis import strategies as st
 
 from archivist import frontmatter
 from archivist.settings import load_settings
@@ -83,6 +85,16 @@ def test_references_stand_articles_for_their_paths_and_sources_name_what_values_
     assert digester.sources(["a", 1, None]) == frozenset()
     both = digester.sources([ferry, other])
     assert digester.sources([[ferry, other], [other]]) is both  # a union inside one set is that set
+
+
+@hypothesis.given(st.sets(st.integers(0, 300)), st.sets(st.integers(0, 300), max_size=40))
+def test_holds_any_answers_as_a_set_intersection_does(items, wanted):
+    import array
+
+    ordered = array.array("I", sorted(items))
+    assert incremental.holds_any(ordered, frozenset(wanted)) == bool(items & wanted)
+    paths = tuple(sorted(f"articles/{item}.md" for item in items))
+    assert incremental.holds_any(paths, frozenset(f"articles/{item}.md" for item in wanted)) == bool(items & wanted)
 
 
 def test_union_keeps_the_largest_set_when_it_holds_the_others():

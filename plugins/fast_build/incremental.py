@@ -35,6 +35,7 @@ installed packages, and every file of the output folder as that build left it.
 """
 
 import array
+import bisect
 import collections
 import datetime
 import functools
@@ -362,6 +363,23 @@ def _numbers_in(data):
     numbers = array.array("I")
     numbers.frombytes(data)
     return numbers
+
+
+def holds_any(ordered, wanted):
+    """Does the sorted sequence ``ordered`` hold any item of the set ``wanted``?
+
+    A page's sources and bodies are kept sorted, and after an edit ``wanted``
+    (the changed articles) holds one or two: a binary search each, rather than
+    a pass over every source of every page (a lists page shows thousands:
+    half a second of a 5,000-article rebuild).
+    """
+    if len(wanted) * 16 >= len(ordered):
+        return not wanted.isdisjoint(ordered)
+    for item in wanted:
+        position = bisect.bisect_left(ordered, item)
+        if position < len(ordered) and ordered[position] == item:
+            return True
+    return False
 
 
 def union(sets):
@@ -965,9 +983,9 @@ class Build:
         old = self.last.pages.get(page)
         if old is None or old.shape is None or old.template != template.name:
             return False
-        if self.changed_values and not self.changed_values.isdisjoint(_numbers_in(old.sources)):
+        if self.changed_values and holds_any(_numbers_in(old.sources), self.changed_values):
             return False
-        if self.changed_bodies and not self.changed_bodies.isdisjoint(old.bodies):
+        if self.changed_bodies and holds_any(old.bodies, self.changed_bodies):
             return False
         if not self.shape_holds(old.shape, call.context, template):
             return False
