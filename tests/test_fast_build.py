@@ -97,6 +97,23 @@ def test_holds_any_answers_as_a_set_intersection_does(items, wanted):
     assert incremental.holds_any(paths, frozenset(f"articles/{item}.md" for item in wanted)) == bool(items & wanted)
 
 
+def test_a_call_s_key_follows_its_plain_values_and_its_lists(tmp_path):
+    settings = {"OUTPUT_PATH": str(tmp_path / "output"), "CACHE_PATH": str(tmp_path / "cache")}
+    build = incremental.Build(settings, incremental.merge_settings(None))
+    template = types.SimpleNamespace(name="tag.html")
+    ferry, other = _ferry(tmp_path), _ferry(tmp_path, "other")
+
+    def key(**kwargs):
+        return build.start_call("tags/ferries/index.html", template, {}, kwargs, None).key
+
+    first = key(url="tags/ferries/", page_name="tags/ferries", articles=[ferry], count=1)
+    assert key(url="tags/ferries/", page_name="tags/ferries", articles=[ferry], count=1) == first
+    assert key(url="tags/boats/", page_name="tags/ferries", articles=[ferry], count=1) != first
+    assert key(url="tags/ferries/", page_name="tags/ferries", articles=[ferry], count=2) != first
+    assert key(url="tags/ferries/", page_name="tags/ferries", articles=[ferry, other], count=1) != first
+    assert key(url="tags/ferries/", page_name="tags/ferries", articles=[ferry], count="1") != first
+
+
 def test_union_keeps_the_largest_set_when_it_holds_the_others():
     large, small = frozenset("abc"), frozenset("ab")
     assert incremental.union([small, large, frozenset()]) is large

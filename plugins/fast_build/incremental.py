@@ -949,9 +949,12 @@ class Build:
         reference = self.digester.reference
         keywords = tuple(sorted(kwargs))
         lists = None if paginated is None else tuple(sorted(paginated))
+        # Text and numbers (a tag's URL, its page name) stand as themselves in the key's head: each
+        # call formats them anew, so a digest of each was made, and kept, thousands of times.
+        plain = tuple(map(_plain, (kwargs[keyword] for keyword in keywords)))
         try:
-            key = _digest_of(("call", name, template.name, *options.values(), keywords, lists),
-                             [reference(kwargs[keyword]) for keyword in keywords]
+            key = _digest_of(("call", name, template.name, *options.values(), keywords, lists, plain),
+                             [reference(kwargs[keyword]) for keyword, value in zip(keywords, plain) if value is None]
                              + ([] if paginated is None else [reference(paginated[key]) for key in lists]))
         except Unknown:
             key = None
