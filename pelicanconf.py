@@ -37,9 +37,9 @@ def _newest_first(article):
 
 
 # One language, no translations: Pelican's translation pass compares every article
-# with every other (quadratic: 0.3 s at 5,000 articles, 5 s at 20,000), and two
-# articles with one slug would be paired as translations of each other. Two
-# articles on one page are refused by archive_guard instead.
+# with every other (quadratic: 0.3 s at 5,000 articles, some 5 s at 20,000), and
+# two articles with one slug would be paired as translations of each other (two
+# that would write one page are refused by archive_guard).
 ARTICLE_TRANSLATION_ID = None
 ARTICLE_ORDER_BY = _newest_first
 # Directory-style pagination: page N of a list lives in its own folder, so a
