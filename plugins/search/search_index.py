@@ -525,37 +525,22 @@ def _common_prefixes(groups, firsts, rule):
     the same expansion ("par" and "part" when no other term of the shard
     starts with "par") have the same results, stored once.
     """
-    keys = [js_order(first) for first in firsts]
+    posting_at = {posting["_index"]: posting for group in groups for _, posting in group}
+
+    def postings_of(number):
+        return sum(len(posting_at[number].get(field, ())) for field in PREFIX_FIELDS)
+
+    def documents_of(numbers):
+        return len(set().union(*(posting_at[number].get(field, ()) for number in numbers for field in PREFIX_FIELDS)))
+
+    numbered = [[(term, posting["_index"]) for term, posting in group] for group in groups]
     vocabulary = {term for group in groups for term, _ in group}
-    selected, members, aliases = {}, {}, {}
-    for number, group in enumerate(groups):
-        terms = [term for term, _ in group]
-        first = terms[0]
-        # Words of earlier shards whose prefix range reaches into this one.
-        candidates = [(first[:length], 0) for length in range(rule.min_length, len(first))
-                      if first[:length] in vocabulary]
-        candidates += [(term, position) for position, term in enumerate(terms) if len(term) >= rule.min_length]
-        stored = {}  # (start, end) -> the word stored with that expansion
-        for word, start in candidates:
-            end = start
-            while end < len(terms) and terms[end].startswith(word):
-                end += 1
-            if (start, end) in stored:
-                aliases[(number, word)] = stored[(start, end)]
-                continue
-            expansion = [posting for _, posting in group[start:end]]
-            if sum(len(posting.get(field, ())) for posting in expansion for field in PREFIX_FIELDS) < rule.docs:
-                continue  # not even counting each document once per field
-            documents = set()
-            for posting in expansion:
-                for field in PREFIX_FIELDS:
-                    documents.update(posting.get(field, ()))
-            if len(documents) < rule.docs or len(_shard_range(word, firsts, keys)) > rule.max_shards:
-                continue
-            selected[(number, word)] = end - start
-            stored[(start, end)] = word
-            for posting in expansion:
-                members.setdefault(posting["_index"], []).append((number, word))
+    expansions, aliases = _prefix_clauses(numbered, firsts, rule, vocabulary, postings_of, documents_of)
+    selected, members = {}, {}
+    for key, numbers in expansions.items():
+        selected[key] = len(numbers)
+        for number in numbers:
+            members.setdefault(number, []).append(key)
     return selected, members, aliases
 
 
@@ -864,8 +849,9 @@ def _exact_sums(common, document_count, by_term, term, document, field, score):
 
 
 def _prefix_clauses(groups, firsts, rule, vocabulary, postings_of, documents_of):
-    """The rule of :func:`_common_prefixes` on term numbers: ({(shard, word): the term numbers
-    of its expansion}, {(shard, word): the word of the shard with the same expansion}).
+    """The rule of :func:`_common_prefixes` on term numbers, for the dict builder and the arrays:
+    ({(shard, word): the term numbers of its expansion}, {(shard, word): the word of the shard with
+    the same expansion}); ``groups`` hold (term, term number) pairs.
 
     ``postings_of(n)`` is the number of (prefix field, document) postings of term n,
     ``documents_of(numbers)`` the number of documents holding any of those terms in a prefix field.
