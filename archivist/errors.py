@@ -21,6 +21,13 @@ class SettingsError(ArchivistError):
     """The settings file is missing or lacks what the command needs."""
 
 
+class PluginSettingsError(SettingsError, ValueError):
+    """A plugin's namespaced setting (SEARCH, FAST_BUILD, ...) has a bad key or value.
+
+    Also a ValueError, as Pelican's own settings errors are.
+    """
+
+
 class FrontMatterError(ArchivistError):
     """An article's YAML front matter is missing or does not parse."""
 

@@ -7,33 +7,48 @@ taxonomy (``ARCHIVE_TOPICS``) and the content folder are defined once.
 import logging
 import os
 
-from .errors import SettingsError
+from .errors import PluginSettingsError, SettingsError
 
 DEFAULT_SETTINGS_FILE = "pelicanconf.py"
 
 
-def merge_options(setting, value, defaults, error=ValueError):
+def merge_options(setting, value, defaults, minimums=None, flags=()):
     """``defaults`` with the dict setting ``setting`` (e.g. "SEARCH") over them, as a new dict.
 
-    ``None`` gives the defaults. Anything but a dict, or a key ``defaults``
-    does not have, raises ``error`` naming the setting and how to fix it.
-    Each plugin checks the values it reads.
+    The one check of every plugin's namespaced setting. ``None`` gives the
+    defaults. Anything but a dict, a key ``defaults`` does not have, a key of
+    ``minimums`` that is not a whole number of at least its minimum, or a key
+    of ``flags`` that is not True or False raises ``PluginSettingsError``
+    naming the setting, the key and how to fix it.
     """
     if value is None:
         value = {}
     if not isinstance(value, dict):
         key, default = next(iter(defaults.items()))
-        raise error(
+        raise PluginSettingsError(
             f"{setting} must be a dict, not {type(value).__name__}: "
             f"set e.g. {setting} = {{{key!r}: {default!r}}} in pelicanconf.py"
         )
     unknown = sorted(set(value) - set(defaults))
     if unknown:
-        raise error(
+        raise PluginSettingsError(
             f"unknown {setting} key(s) {', '.join(map(repr, unknown))}: "
             f"use only {', '.join(map(repr, sorted(defaults)))} in pelicanconf.py"
         )
-    return {**defaults, **value}
+    merged = {**defaults, **value}
+    for key, least in (minimums or {}).items():
+        number = merged[key]
+        if isinstance(number, bool) or not isinstance(number, int) or number < least:
+            raise PluginSettingsError(
+                f"{setting}[{key!r}] must be a whole number of at least {least}, not {number!r}: "
+                "fix it in pelicanconf.py"
+            )
+    for key in flags:
+        if not isinstance(merged[key], bool):
+            raise PluginSettingsError(
+                f"{setting}[{key!r}] must be True or False, not {merged[key]!r}: fix it in pelicanconf.py"
+            )
+    return merged
 
 
 def load_settings(path=DEFAULT_SETTINGS_FILE):

@@ -69,12 +69,12 @@ def test_settings_merge_over_defaults_without_mutating():
 
 @pytest.mark.parametrize("value, message", [
     ({"shard_size": 5}, "unknown SEARCH key(s) 'shard_size'"),
-    ({"prefix_min": 0}, "SEARCH['prefix_min'] must be a positive integer"),
-    ({"snippet_chars": "1500"}, "SEARCH['snippet_chars'] must be a positive integer"),
-    ({"common_docs": 0}, "SEARCH['common_docs'] must be a positive integer"),
+    ({"prefix_min": 0}, "SEARCH['prefix_min'] must be a whole number of at least 1"),
+    ({"snippet_chars": "1500"}, "SEARCH['snippet_chars'] must be a whole number of at least 1"),
+    ({"common_docs": 0}, "SEARCH['common_docs'] must be a whole number of at least 1"),
     ({"parallel": "yes"}, "SEARCH['parallel'] must be True or False"),
-    ({"writers": 0}, "SEARCH['writers'] must be a positive integer"),
-    ({"writers": True}, "SEARCH['writers'] must be a positive integer"),
+    ({"writers": 0}, "SEARCH['writers'] must be a whole number of at least 1"),
+    ({"writers": True}, "SEARCH['writers'] must be a whole number of at least 1"),
     ("big", "SEARCH must be a dict"),
 ])
 def test_bad_settings_say_how_to_fix(value, message):

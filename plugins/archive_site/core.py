@@ -44,20 +44,10 @@ WORD = re.compile(r"\w+(?:['’.-]\w+)*")
 def merge_settings(user):
     """DEFAULTS with the user's ARCHIVE_SITE values over them; a new dict.
 
-    Raises ValueError naming the bad key or value and how to fix it.
+    Raises PluginSettingsError naming the bad key or value and how to fix it.
     """
-    merged = merge_options("ARCHIVE_SITE", user, DEFAULTS)
-    for key, least in WHOLE_NUMBER_MINIMUMS.items():
-        value = merged[key]
-        if isinstance(value, bool) or not isinstance(value, int) or value < least:
-            raise ValueError(
-                f"ARCHIVE_SITE[{key!r}] must be a whole number of at least {least}, not {value!r}: "
-                "fix it in pelicanconf.py"
-            )
-    for key in ("robots_txt", "feed_summary_only"):
-        if not isinstance(merged[key], bool):
-            raise ValueError(f"ARCHIVE_SITE[{key!r}] must be True or False, not {merged[key]!r}: fix it in pelicanconf.py")
-    return merged
+    return merge_options("ARCHIVE_SITE", user, DEFAULTS, minimums=WHOLE_NUMBER_MINIMUMS,
+                         flags=("robots_txt", "feed_summary_only"))
 
 
 def count_words(markup):

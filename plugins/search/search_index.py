@@ -121,6 +121,7 @@ from lunr.stop_word_filter import WORDS as LUNR_STOP_WORDS
 
 from archivist import background, build_cache, html_text
 from archivist.html_text import html_to_text, reused_by_markup
+from archivist.errors import PluginSettingsError
 from archivist.settings import merge_options
 
 logger = logging.getLogger(__name__)
@@ -182,22 +183,16 @@ _EXCEPTIONS = frozenset(STEM_EXCEPTIONS)
 MISSING_LUNR_JS = "lunr.js not found; run `npm ci` in the repository (or set SEARCH['lunr_js'] to the path of lunr.js 2.3.9)"
 
 
-class SearchSettingsError(ValueError):
-    """A bad value in the SEARCH setting; the message says how to fix it."""
+# A bad SEARCH value is reported as every plugin's is (archivist.settings).
+SearchSettingsError = PluginSettingsError
+
+_POSITIVE = ("shard_bytes", "doc_shard_size", "prefix_min", "prefix_max_shards", "snippet_chars",
+             "passage_shard_size", "common_docs", "common_prefix_docs", "writers")
 
 
 def settings_from(value):
     """The SEARCH setting merged over DEFAULTS (a new dict); unknown keys are an error."""
-    merged = merge_options("SEARCH", value, DEFAULTS, error=SearchSettingsError)
-    for key in ("shard_bytes", "doc_shard_size", "prefix_min", "prefix_max_shards",
-                "snippet_chars", "passage_shard_size", "common_docs", "common_prefix_docs"):
-        if not isinstance(merged[key], int) or merged[key] < 1:
-            raise SearchSettingsError(f"SEARCH['{key}'] must be a positive integer, not {merged[key]!r}")
-    if not isinstance(merged["writers"], int) or isinstance(merged["writers"], bool) or merged["writers"] < 1:
-        raise SearchSettingsError(f"SEARCH['writers'] must be a positive integer, not {merged['writers']!r}")
-    if not isinstance(merged["parallel"], bool):
-        raise SearchSettingsError(f"SEARCH['parallel'] must be True or False, not {merged['parallel']!r}")
-    return merged
+    return merge_options("SEARCH", value, DEFAULTS, minimums=dict.fromkeys(_POSITIVE, 1), flags=("parallel",))
 
 
 # -- analysis (twin: search-engine.js) ---------------------------------------
