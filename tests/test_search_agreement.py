@@ -5,7 +5,7 @@ queries cross shard boundaries) and a low threshold for common words (so that
 many whole-word results are stored, not searched); tests/js/agreement.js then searches it with
 lunr.js from node_modules and theme/static/js/search-engine.js under Node,
 and the refs must equal those of lunr.py (Index.load + the reference search
-in plugins/search/search_index.py) for every query of the set.
+in tests/search_reference.py) for every query of the set.
 """
 
 import json
@@ -19,7 +19,8 @@ from .conftest import ROOT, build_site, copy_content
 
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from search import search_index as si  # noqa: E402
+from search import analysis  # noqa: E402
+from . import search_reference as reference  # noqa: E402
 
 NODE = shutil.which("node")
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed (Node 20 is required)")
@@ -77,7 +78,7 @@ def query_set(search_dir, manifest):
     """Every word term of the index, its 3-letter prefix, neighbours paired, and some misses."""
     terms = set()
     for number in range(len(manifest["termShards"])):
-        index = si.read_shard(search_dir, number)
+        index = reference.read_shard(search_dir, number)
         terms.update(term for term in index.index.inverted_index if " " not in term)
     terms = sorted(terms)
     queries = set(terms)
@@ -91,21 +92,21 @@ def query_set(search_dir, manifest):
 
 def test_every_shard_loads_in_lunr_py_and_the_site_has_many(small_site):
     search_dir = small_site / "search"
-    manifest = si.read_manifest(search_dir)
+    manifest = reference.read_manifest(search_dir)
     assert len(manifest["termShards"]) >= 20
     for number in range(len(manifest["termShards"])):
-        assert si.read_shard(search_dir, number).index.fields == list(si.FIELDS)
+        assert reference.read_shard(search_dir, number).index.fields == list(analysis.FIELDS)
     assert (search_dir / "lunr.js").read_bytes() == (ROOT / "node_modules" / "lunr" / "lunr.js").read_bytes()
 
 
 def test_lunr_js_and_lunr_py_give_the_same_refs(small_site):
     search_dir = small_site / "search"
-    manifest = si.read_manifest(search_dir)
+    manifest = reference.read_manifest(search_dir)
     cache = {}
 
     def load(number):
         if number not in cache:
-            cache[number] = si.read_shard(search_dir, number)
+            cache[number] = reference.read_shard(search_dir, number)
         return cache[number]
 
     queries = query_set(search_dir, manifest)
@@ -118,7 +119,7 @@ def test_lunr_js_and_lunr_py_give_the_same_refs(small_site):
     differences = []
     hits = 0
     for query in queries:
-        refs, mode = si.search(query, manifest, load)
+        refs, mode = reference.search(query, manifest, load)
         hits += bool(refs)
         if from_node[query] != {"refs": refs, "mode": mode}:
             differences.append((query, from_node[query], refs, mode))
@@ -130,10 +131,10 @@ def test_stored_results_of_common_words_equal_lunr_js_searching_the_whole_index(
     # The same archive with no common words: lunr.js scores every word itself.
     searched = build_small_site(tmp_path, common_docs=10**6)
     search_dir = small_site / "search"
-    manifest = si.read_manifest(search_dir)
+    manifest = reference.read_manifest(search_dir)
     stored = set()
     for number in range(len(manifest["termShards"])):
-        stored.update(si.read_shard(search_dir, number).exact)
+        stored.update(reference.read_shard(search_dir, number).exact)
     assert len(stored) > 20
     # (Whole queries are not compared: the prefix clause of the last word is
     # normalized per shard, and the two builds cut their shards differently.)
@@ -141,8 +142,8 @@ def test_stored_results_of_common_words_equal_lunr_js_searching_the_whole_index(
     from_stored = node_search(small_site, [], words=words)["words"]
     from_lunr = node_search(searched, [], words=words)["words"]
     for word in words:
-        assert {ref: si._round(score) for ref, score in from_stored[word].items()} == \
-            {ref: si._round(score) for ref, score in from_lunr[word].items()}, word
+        assert {ref: reference._round(score) for ref, score in from_stored[word].items()} == \
+            {ref: reference._round(score) for ref, score in from_lunr[word].items()}, word
         assert len(from_lunr[word]) >= 3
 
 
@@ -151,31 +152,31 @@ def test_stored_prefix_results_equal_lunr_js_searching_the_same_shards(small_sit
     # stored after the terms are cut into shards), lunr.js expands every prefix.
     searched = build_small_site(tmp_path, common_prefix_docs=10**6)
     search_dir = small_site / "search"
-    manifest = si.read_manifest(search_dir)
-    assert si.read_manifest(searched / "search") == manifest
+    manifest = reference.read_manifest(search_dir)
+    assert reference.read_manifest(searched / "search") == manifest
     stored = set()
     for number in range(len(manifest["termShards"])):
-        stored.update(si.read_shard(search_dir, number).prefixes)
+        stored.update(reference.read_shard(search_dir, number).prefixes)
     assert len(stored) > 20
     queries = sorted(stored) + [f"the {word}" for word in sorted(stored)[::5]]
     with_stored = node_search(small_site, queries, hits=queries)
     with_lunr = node_search(searched, queries, hits=queries)
     assert with_stored["searches"] == with_lunr["searches"]
-    rounded = {query: {key: {ref: si._round(score) for ref, score in results.items()} for key, results in hits.items()}
+    rounded = {query: {key: {ref: reference._round(score) for ref, score in results.items()} for key, results in hits.items()}
                for query, hits in with_stored["hits"].items()}
-    assert rounded == {query: {key: {ref: si._round(score) for ref, score in results.items()}
+    assert rounded == {query: {key: {ref: reference._round(score) for ref, score in results.items()}
                                for key, results in hits.items()} for query, hits in with_lunr["hits"].items()}
 
 
 def test_analyzers_agree_on_tricky_text_and_the_vocabulary(small_site):
     search_dir = small_site / "search"
-    manifest = si.read_manifest(search_dir)
+    manifest = reference.read_manifest(search_dir)
     vocabulary = set()
     for number in range(len(manifest["termShards"])):
-        vocabulary.update(si.read_shard(search_dir, number).index.inverted_index)
+        vocabulary.update(reference.read_shard(search_dir, number).index.inverted_index)
     texts = TRICKY_TEXTS + sorted(vocabulary)
     from_node = node_search(small_site, [], texts)["analyze"]
-    assert {text: si.analyze(text) for text in texts} == from_node
+    assert {text: analysis.analyze(text) for text in texts} == from_node
 
 
 def test_the_same_articles_give_byte_identical_search_files(small_site, tmp_path):

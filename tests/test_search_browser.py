@@ -17,7 +17,7 @@ from .conftest import ROOT, build_site, copy_content, serve_directory
 
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from search import search_index as si  # noqa: E402
+from search import analysis  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -93,12 +93,12 @@ def body_only_word(article, others):
     elsewhere = Counter()
     for other in others:
         if other is not article:
-            elsewhere.update(set(si.words(other.body)))
+            elsewhere.update(set(analysis.words(other.body)))
     meta = article.meta
-    own = set(si.words(" ".join([meta["title"], meta["summary"], " ".join(meta["tags"])])))
-    for word in si.words(article.body):
+    own = set(analysis.words(" ".join([meta["title"], meta["summary"], " ".join(meta["tags"])])))
+    for word in analysis.words(article.body):
         if len(word) >= 7 and word.isalpha() and word not in own and not elsewhere[word] \
-                and word not in si.STOP_WORDS:
+                and word not in analysis.STOP_WORDS:
             return word
     raise AssertionError(f"no distinctive body word in {article.meta['slug']}")
 

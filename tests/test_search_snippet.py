@@ -12,12 +12,12 @@ from .conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from search import search_index as si  # noqa: E402
+from search import output as search_output, settings as search_settings  # noqa: E402
 
 NODE = shutil.which("node")
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed (Node 20 is required)")
 
-MANIFEST = si.manifest(["a"], [], [], si.settings_from({}))
+MANIFEST = search_output.manifest(["a"], [], [], search_settings.settings_from({}))
 SUMMARY = "The harbour board met the ferry operators on Monday."
 BODY = (
     "Officials met in the harbour office on Monday morning. " * 6

@@ -1,0 +1,230 @@
+"""The search files: the manifest and the shards as JavaScript, written into the site; the caches.
+
+Every file is a JavaScript file that assigns into ``window.ARCHIVE_SEARCH``,
+so that it loads with ``<script>`` from disk (file://), where fetch is
+forbidden; written with sorted keys and compact separators, the same articles
+always give the same bytes.
+"""
+
+import functools
+import json
+import os
+import re
+from pathlib import Path
+
+import orjson
+
+from archivist import background, build_cache, html_text
+from archivist.html_text import html_to_text, reused_by_markup
+
+from . import analysis
+from . import documents as documents_module
+from .analysis import FIELDS, PREFIX_FIELDS, QUERY, REF, STEM_EXCEPTIONS, STOP_WORDS, TITLE_FIELD, WORD_FIELDS
+from .documents import analyzed_fields, doc_entries, facets, passages
+from .lunr_compat import LUNR_VERSION
+from .shards import prefix_rule, shard_makers
+
+DIRECTORY = "search"
+REGISTRY = "ARCHIVE_SEARCH"
+MANIFEST_HEAD = f"window.{REGISTRY}={{manifest:"
+MANIFEST_TAIL = ",terms:{},docs:{},passages:{}};\n"
+
+
+def manifest(firsts, documents, topics, options):
+    """Everything the browser loads before the first search (see docs/search.md)."""
+    doc_topics, years = facets(documents, topics)
+    return {
+        "version": LUNR_VERSION,
+        "ref": REF,
+        "fields": list(FIELDS),
+        "wordFields": WORD_FIELDS,
+        "prefixFields": PREFIX_FIELDS,
+        "titleField": TITLE_FIELD,
+        "query": {**QUERY, "prefixMin": options["prefix_min"],
+                  "prefixMaxShards": options["prefix_max_shards"]},
+        "analysis": {"stopWords": STOP_WORDS, "stemExceptions": STEM_EXCEPTIONS},
+        "termShards": firsts,
+        "docShardSize": options["doc_shard_size"],
+        "passageShardSize": options["passage_shard_size"],
+        "docCount": len(documents),
+        "topics": topics,
+        "docTopics": doc_topics,
+        "years": years,
+    }
+
+
+def _json(value):
+    """Compact JSON with sorted keys (orjson: Python's json took seconds of every build on the shards)."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+
+
+def dumps(value):
+    """Deterministic compact JSON that is also a valid JavaScript expression."""
+    return _json(value).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+# JSON text inside a single-quoted JavaScript string: V8 parses a large JSON
+# string with JSON.parse faster than the same object literal (docs/search.md),
+# and shards are parsed while a reader waits for results.
+_JS_STRING_ESCAPED = re.compile(r"\\(\\|'|u2028|u2029)")
+_JS_STRING_UNESCAPES = {"\\": "\\", "'": "'", "u2028": "\u2028", "u2029": "\u2029"}
+
+
+def js_assign(target, value):
+    """``ARCHIVE_SEARCH.<target>=JSON.parse('<value as JSON>');``"""
+    text = _json(value)
+    # str.replace, not a regular expression: several times faster on a shard's text.
+    # Backslashes first: the escapes after them bring their own.
+    literal = text.replace("\\", "\\\\").replace("'", "\\'").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"{REGISTRY}.{target}=JSON.parse('{literal}');\n"
+
+
+def js_assigned(text):
+    """The value of a file written by :func:`js_assign`."""
+    literal = text[text.index("=JSON.parse('") + len("=JSON.parse('"):text.rindex("');")]
+    return json.loads(_JS_STRING_ESCAPED.sub(lambda match: _JS_STRING_UNESCAPES[match.group(1)], literal))
+
+
+def _chunks(items, size):
+    return [items[start:start + size] for start in range(0, len(items), size)]
+
+
+def search_files(documents, topics, options, analyzed=None):
+    """All generated search files: {relative path: text}. ``documents`` must be in ref order."""
+    return {relative: make() for relative, make in search_file_makers(documents, topics, options, analyzed)}
+
+
+def search_file_makers(documents, topics, options, analyzed=None):
+    """(relative path, function making its text) of each search file, in order.
+
+    Each text is made when its function is called (once), so that a large
+    archive's index is never all in memory as text, and the files can be
+    shared between processes (:func:`write_files`).
+    """
+    if analyzed is None:
+        analyzed = [analyzed_fields(doc) for doc in documents]
+    firsts, makers = shard_makers(analyzed, options["shard_bytes"], options["common_docs"], prefix_rule(options))
+    head = MANIFEST_HEAD + dumps(manifest(firsts, documents, topics, options)) + MANIFEST_TAIL
+    files = [("manifest.js", functools.partial(str, head))]
+    files += [(f"t/{number}.js", functools.partial(_js_shard, f"terms[{number}]", make))
+              for number, make in enumerate(makers)]
+    files += [(f"d/{number}.js", functools.partial(js_assign, f"docs[{number}]", chunk))
+              for number, chunk in enumerate(_chunks(doc_entries(documents), options["doc_shard_size"]))]
+    texts = passages(documents, options["snippet_chars"])
+    files += [(f"x/{number}.js", functools.partial(js_assign, f"passages[{number}]", chunk))
+              for number, chunk in enumerate(_chunks(texts, options["passage_shard_size"]))]
+    return files
+
+
+def _js_shard(target, make):
+    return js_assign(target, make())
+
+
+# -- caches ---------------------------------------------------------------------------
+
+def _analysis_rules():
+    """A digest of the analyzer's code and lunr's version: analyses by other code are not used."""
+    return build_cache.code_rules(analysis.__file__, documents_module.__file__, extra=(LUNR_VERSION,))
+
+
+def load_cache(path):
+    """{fingerprint: analyzed fields} from ``path`` (missing, unreadable, by other code or not a cache: empty)."""
+    cache = build_cache.load(path, _analysis_rules())
+    return cache if isinstance(cache, dict) else {}
+
+
+def save_cache(path, cache):
+    """Write the analysis cache atomically (a pickle: it loads and saves several times faster than
+    the same JSON, and it is read on every build)."""
+    build_cache.save(path, _analysis_rules(), cache)
+
+
+def _text_rules():
+    """A digest of the code that turns HTML into text: cached texts made by other code are not used."""
+    return build_cache.code_rules(html_text.__file__)
+
+
+def load_texts(path):
+    """{digest of a body's HTML: its text} from ``path``; empty when missing, damaged or made by other code."""
+    texts = build_cache.load(path, _text_rules())
+    return texts if isinstance(texts, dict) else {}
+
+
+def save_texts(path, texts):
+    build_cache.save(path, _text_rules(), texts)
+
+
+def body_texts(htmls, known):
+    """The text of each HTML body, reusing ``known`` (see :func:`load_texts`); returns (texts, fresh).
+
+    Turning every body into text was a large part of each build; a rebuild
+    after an edit does it for the edited body alone.
+    """
+    return reused_by_markup(htmls, known, html_to_text)
+
+
+def write_files(output_path, files, lunr_js, writers=1):
+    """Write ``files``, (relative path, text or function making it) pairs, under
+    ``output_path``/search/ with a copy of ``lunr_js`` (from :func:`settings.lunr_js_path`);
+    return the relative paths written.
+
+    A file that already holds the same bytes is left alone: after one edit
+    most document and passage shards are the same, and rewriting thousands
+    of files cost seconds of every rebuild. Shards of an earlier,
+    larger build are deleted.
+
+    With ``writers`` > 1 (and fork), forked processes make and write every
+    ``writers``-th file each, this process the rest: making the shards' text
+    is a large part of the index's time, and by then the build's own
+    process is mostly done with the pages and waits, a CPU left idle.
+    """
+    root = Path(output_path) / DIRECTORY
+    files = list(files)
+    written = [relative for relative, _ in files]
+    helpers = []
+    if writers > 1 and len(files) >= WRITERS_MIN_FILES and background.can_fork():
+        helpers = [background.start(functools.partial(_write_share, root, files, part, writers),
+                                    name="writing the search files") for part in range(1, writers)]
+        _write_share(root, files, 0, writers)
+    else:
+        _write_share(root, files, 0, 1)
+    for helper in helpers:
+        helper.wait()
+    _write_if_changed(root / "lunr.js", lunr_js.read_bytes())
+    produced = set(written)
+    for folder in ("t", "d", "x"):
+        if (root / folder).is_dir():
+            for path in sorted((root / folder).iterdir()):
+                if f"{folder}/{path.name}" not in produced:
+                    path.unlink()
+    return written + ["lunr.js"]
+
+
+# Fewer files than this are written by one process (a fork costs more than it saves).
+WRITERS_MIN_FILES = 200
+
+
+def _write_share(root, files, part, parts):
+    """Make and write the files at positions ``part``, ``part + parts``, ..."""
+    for position in range(part, len(files), parts):
+        relative, text = files[position]
+        files[position] = None  # this process's copy: the text's data is not needed again
+        _write_if_changed(root / relative, (text() if callable(text) else text).encode("utf-8"))
+
+
+def _write_if_changed(path, data):
+    try:
+        stream = open(path, "r+b")
+    except OSError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return
+    with stream:
+        if os.fstat(stream.fileno()).st_size == len(data) and stream.read() == data:
+            return
+        # Overwritten, then cut to length: opening to write first truncates to nothing, and ext4 then
+        # flushes the file when it is closed (auto_da_alloc), several times slower (docs/search.md),
+        # and after an edit nearly every term shard changes (each score depends on every article).
+        stream.seek(0)
+        stream.write(data)
+        stream.truncate()
