@@ -179,8 +179,8 @@ FAST_BUILD = {
     "skip_unchanged_builds": True,
     "inputs": [str(_REPOSITORY / "archivist"), str(_REPOSITORY / "node_modules" / "lunr" / "lunr.js")],
 }
-# plugins/search: term-sharded lunr index in output/search/ (see its docstring).
-SEARCH = {"shard_bytes": 48_000, "doc_shard_size": 25}
+# plugins/search: term-sharded lunr index in output/search/ (docs/search.md). Its
+# SEARCH setting is unset: the plugin's defaults (plugins/search/settings.py).
 # The build refuses what `archivist check` refuses (see archivist/validate.py).
 ARCHIVE_GUARD = {"max_bytes": 1_000_000, "duplicate_threshold": 0.8}
 # Where the offline zip is published; set by the Pages workflow, unset locally
