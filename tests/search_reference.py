@@ -29,7 +29,8 @@ from search.analysis import PREFIX_FIELDS, REF, WORD_FIELDS, plan_query  # noqa:
 from search.documents import count_terms  # noqa: E402
 from search.lunr_compat import LUNR_VERSION, configured, index_head  # noqa: E402
 from search.output import MANIFEST_HEAD, MANIFEST_TAIL, js_assigned  # noqa: E402
-from search.shards import NO_METADATA, js_order, prefix_clauses, shard_for, shard_range  # noqa: E402
+from search.shards import (  # noqa: E402
+    NO_METADATA, js_order, packed, prefix_clauses, shard_data, shard_for, shard_range)
 
 
 def build_index(analyzed):
@@ -224,22 +225,18 @@ def _shard_makers(head, postings, field_vectors, shard_bytes, common_docs=None, 
     """(firsts, [function making shard n]) for :func:`_shards`; each function is called once."""
     postings = sorted(postings, key=lambda pair: js_order(pair[0]))
     common = {}  # term index -> {doc ref: whole-word score}
-    groups, current, size = [], [], 0
-    for term, posting in postings:
-        documents = len(_word_docs(posting)) if common_docs is not None else 0
-        if common_docs is not None and documents >= common_docs:
-            common[posting["_index"]] = {}
-            # Body postings are left out; each document costs an exact result.
-            cost = len(term) + _posting_size({**posting, "body": ()}) + 14 * documents
-        else:
-            cost = len(term) + _posting_size(posting)
-        if current and size + cost > shard_bytes:
-            groups.append(current)
-            current, size = [], 0
-        current.append((term, posting))
-        size += cost
-    if current:
-        groups.append(current)
+
+    def weighed():
+        for term, posting in postings:
+            documents = len(_word_docs(posting)) if common_docs is not None else 0
+            if common_docs is not None and documents >= common_docs:
+                common[posting["_index"]] = {}
+                # Body postings are left out; each document costs an exact result.
+                yield (term, posting), len(term) + _posting_size({**posting, "body": ()}) + 14 * documents
+            else:
+                yield (term, posting), len(term) + _posting_size(posting)
+
+    groups = packed(weighed(), shard_bytes)
 
     firsts = [group[0][0] for group in groups]
     shard_of = [0] * len(postings)
@@ -285,7 +282,7 @@ def _shard_makers(head, postings, field_vectors, shard_bytes, common_docs=None, 
 
     def shard(number):
         group = groups[number]
-        packed, vectors[number] = vectors[number], None
+        shard_vectors, vectors[number] = vectors[number], None
         exact_results = {}
         inverted = []
         for term, posting in group:
@@ -304,17 +301,8 @@ def _shard_makers(head, postings, field_vectors, shard_bytes, common_docs=None, 
                                     [round(total, 3) for _, total in ranked]]
         for word in aliases_of.get(number, ()):
             prefix_results[word] = aliases[(number, word)]
-        return {
-            "index": {
-                "version": head["version"],
-                "fields": head["fields"],
-                "fieldVectors": [[ref, packed[ref]] for ref in sorted(packed)],
-                "invertedIndex": sorted(inverted),
-                "pipeline": head["pipeline"],
-            },
-            "exact": exact_results,
-            "prefixes": prefix_results,
-        }
+        return shard_data(head, [[ref, shard_vectors[ref]] for ref in sorted(shard_vectors)], sorted(inverted),
+                          exact_results, prefix_results)
 
     words_of, aliases_of = {}, {}  # shard -> its words with stored prefix results, its aliases
     for number, word in expanded:

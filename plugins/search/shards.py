@@ -32,6 +32,37 @@ def prefix_rule(options):
     return PrefixRule(options["common_prefix_docs"], options["prefix_min"], options["prefix_max_shards"])
 
 
+def packed(weighed, shard_bytes):
+    """The items of ``weighed``, (item, cost) pairs in order, in groups: a group ends where the
+    next item would take its cost past ``shard_bytes`` (how the terms are cut into shards)."""
+    groups, current, size = [], [], 0
+    for item, cost in weighed:
+        if current and size + cost > shard_bytes:
+            groups.append(current)
+            current, size = [], 0
+        current.append(item)
+        size += cost
+    if current:
+        groups.append(current)
+    return groups
+
+
+def shard_data(head, field_vectors, inverted_index, exact, prefixes):
+    """A term shard as the browser loads it: a serialized lunr index of its terms (``head`` from
+    :func:`lunr_compat.index_head`), the stored results of its common words and prefixes."""
+    return {
+        "index": {
+            "version": head["version"],
+            "fields": head["fields"],
+            "fieldVectors": field_vectors,
+            "invertedIndex": inverted_index,
+            "pipeline": head["pipeline"],
+        },
+        "exact": exact,
+        "prefixes": prefixes,
+    }
+
+
 def shard_for(term, firsts):
     """The number of the shard whose range holds ``term``."""
     keys = [js_order(first) for first in firsts]
@@ -193,22 +224,18 @@ def _term_groups(vocabulary, document_count, term, document, field, by_term, sha
         del in_word_fields, word_postings, pair_starts
     js_keys = [js_order(text) for text in vocabulary]
     common = [False] * term_count
-    groups, current, size = [], [], 0
-    for number in sorted(range(term_count), key=js_keys.__getitem__):
-        text = vocabulary[number]
-        if common_docs is not None and word_docs[number] >= common_docs:
-            common[number] = True
-            # Body postings are left out; each document costs an exact result.
-            term_cost = len(text) + cost[number] - body_cost[number] + 14 * word_docs[number]
-        else:
-            term_cost = len(text) + cost[number]
-        if current and size + term_cost > shard_bytes:
-            groups.append(current)
-            current, size = [], 0
-        current.append((text, number))
-        size += term_cost
-    if current:
-        groups.append(current)
+
+    def weighed():
+        for number in sorted(range(term_count), key=js_keys.__getitem__):
+            text = vocabulary[number]
+            if common_docs is not None and word_docs[number] >= common_docs:
+                common[number] = True
+                # Body postings are left out; each document costs an exact result.
+                yield (text, number), len(text) + cost[number] - body_cost[number] + 14 * word_docs[number]
+            else:
+                yield (text, number), len(text) + cost[number]
+
+    groups = packed(weighed(), shard_bytes)
     return groups, np.array(common, dtype=bool)
 
 
@@ -398,16 +425,6 @@ def shard_makers(analyzed, shard_bytes, common_docs=None, prefixes=None):
                                     prefix_sums[low:high].tolist()]
         for word in aliases_of.get(number, ()):
             prefix_results[word] = aliases[(number, word)]
-        return {
-            "index": {
-                "version": head["version"],
-                "fields": head["fields"],
-                "fieldVectors": field_vectors,
-                "invertedIndex": inverted,
-                "pipeline": head["pipeline"],
-            },
-            "exact": exact_results,
-            "prefixes": prefix_results,
-        }
+        return shard_data(head, field_vectors, inverted, exact_results, prefix_results)
 
     return firsts, [functools.partial(shard, number) for number in range(len(groups))]
