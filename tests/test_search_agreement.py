@@ -34,6 +34,8 @@ TRICKY_TEXTS = [
     "cities launches classes boxes buzzes series species news virus crisis gas",
     "_under_score__ x² ½ ⅔ Ⅻ ９ fullwidth ＡＢＣ",
     "\u00a0non\u2009breaking\u2028line\u2029para\ufeffbom",
+    "E-Mail e\u2010mail U.S.-China US us IT it 2,850 1,000,000 1,2,3 3G A380 e.g. bbc.co.uk U.S.'s",
+    "talked talking talks merged mergers generously yelling added happy happiness",
 ]
 
 
@@ -85,7 +87,8 @@ def query_set(search_dir, manifest):
     queries.update(term[:3] for term in terms)
     queries.update(f"{a} {b}" for a, b in zip(terms[::7], terms[3::7]))
     # "constructor": a plain object's lookup would find Object.prototype.constructor.
-    queries.update(["money", "monies", "China’s satellites", "the", "zzzz nothing", "u.s. ports", "sat",
+    queries.update(["money", "monies", "China’s satellites", "the", "zzzz nothing", "u.s. ports", "sat", "e-mail",
+                    "US trade", "talked", "2,850",
                     "constructor", "the constructor", "constructor rule"])
     return sorted(queries)
 
@@ -97,6 +100,7 @@ def test_every_shard_loads_in_lunr_py_and_the_site_has_many(small_site):
     for number in range(len(manifest["termShards"])):
         assert reference.read_shard(search_dir, number).index.fields == list(analysis.FIELDS)
     assert (search_dir / "lunr.js").read_bytes() == (ROOT / "node_modules" / "lunr" / "lunr.js").read_bytes()
+    assert b"exports.stem" in (search_dir / "porter2.js").read_bytes()
 
 
 def test_lunr_js_and_lunr_py_give_the_same_refs(small_site):
@@ -168,13 +172,18 @@ def test_stored_prefix_results_equal_lunr_js_searching_the_same_shards(small_sit
                                for key, results in hits.items()} for query, hits in with_lunr["hits"].items()}
 
 
-def test_analyzers_agree_on_tricky_text_and_the_vocabulary(small_site):
+def test_analyzers_agree_on_tricky_text_the_vocabulary_and_every_word(small_site):
     search_dir = small_site / "search"
     manifest = reference.read_manifest(search_dir)
     vocabulary = set()
     for number in range(len(manifest["termShards"])):
         vocabulary.update(reference.read_shard(search_dir, number).index.inverted_index)
-    texts = TRICKY_TEXTS + sorted(vocabulary)
+    # Every word of the articles indexed, as written: the two stemmers meet each one.
+    written = set()
+    for path in [*(ROOT / "content" / "articles").rglob("*.md"), *(ROOT / "tests" / "fixtures" / "archive").rglob("*.md")]:
+        written.update(analysis.words(path.read_text(encoding="utf-8")))
+    assert len(written) > 1000
+    texts = TRICKY_TEXTS + sorted(vocabulary) + sorted(written - vocabulary)
     from_node = node_search(small_site, [], texts)["analyze"]
     assert {text: analysis.analyze(text) for text in texts} == from_node
 

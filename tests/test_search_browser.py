@@ -89,16 +89,19 @@ def seed_articles():
 
 
 def body_only_word(article, others):
-    """A word of the article's body found nowhere else (not even in its own title or tags)."""
+    """A word of the article's body whose term is found in no other article (nor in its own title or tags)."""
+    def fields(meta):
+        return " ".join([meta["title"], meta["summary"], " ".join(meta["tags"])])
+
     elsewhere = Counter()
     for other in others:
         if other is not article:
-            elsewhere.update(set(analysis.words(other.body)))
-    meta = article.meta
-    own = set(analysis.words(" ".join([meta["title"], meta["summary"], " ".join(meta["tags"])])))
+            elsewhere.update(set(analysis.analyze(other.body + " " + fields(other.meta))))
+    own = set(analysis.analyze(fields(article.meta)))
     for word in analysis.words(article.body):
-        if len(word) >= 7 and word.isalpha() and word not in own and not elsewhere[word] \
-                and word not in analysis.STOP_WORDS:
+        terms = analysis.analyze(word)
+        if len(word) >= 7 and word.isalpha() and terms and not own.intersection(terms) \
+                and not any(elsewhere[term] for term in terms):
             return word
     raise AssertionError(f"no distinctive body word in {article.meta['slug']}")
 

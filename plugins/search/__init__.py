@@ -19,7 +19,7 @@ from archivist import background
 from . import lunr_compat
 from .documents import analyze_all, article_document, order, summary_html
 from .output import body_texts, load_cache, load_texts, save_cache, save_texts, search_file_makers, write_files
-from .settings import lunr_js_path, settings_from
+from .settings import lunr_js_path, porter2_js_path, settings_from
 
 logger = logging.getLogger(__name__)
 
@@ -60,9 +60,10 @@ class IndexJob:
 
     def start(self):
         """Check what the index needs (before any page is written), then start it."""
-        lunr_js = lunr_js_path(self.options)  # a missing lunr.js is said before any page is written
+        # A missing script is said before any page is written.
+        scripts = (lunr_js_path(self.options), porter2_js_path(self.options))
         lunr_compat.check_version()
-        self.running = background.start(lambda: self.run(lunr_js), self.options["parallel"], "the search index")
+        self.running = background.start(lambda: self.run(*scripts), self.options["parallel"], "the search index")
         for signal in self._ENDS:
             # Held strongly: nothing else refers to the job while it runs.
             signal.connect(self.wait, weak=False)
@@ -75,10 +76,10 @@ class IndexJob:
         if running is not None:
             running.wait()
 
-    def run(self, lunr_js):
+    def run(self, lunr_js, porter2_js):
         """Index the articles and write the search files (in the background process)."""
         with cycle_collection_paused():
-            index_articles(list(self.generator.articles), self.settings, self.options, lunr_js)
+            index_articles(list(self.generator.articles), self.settings, self.options, lunr_js, porter2_js)
 
 
 @contextlib.contextmanager
@@ -106,7 +107,7 @@ def _handed_over(items):
         yield item
 
 
-def index_articles(articles, settings, options, lunr_js):
+def index_articles(articles, settings, options, lunr_js, porter2_js=None):
     """Index Pelican ``articles`` and write the search files into the site."""
     started = time.perf_counter()
     cache_dir = Path(options["cache_path"] or Path(settings["CACHE_PATH"]) / "search")
@@ -132,7 +133,7 @@ def index_articles(articles, settings, options, lunr_js):
     # analyzed lists over one by one so that both are never whole at once.
     files = search_file_makers(documents, topics, options, _handed_over(analyzed))
     writers = options["writers"] if options["parallel"] else 1
-    written = write_files(settings["OUTPUT_PATH"], files, lunr_js, writers)
+    written = write_files(settings["OUTPUT_PATH"], files, lunr_js, writers, porter2_js)
     logger.info(
         "Search index: %d articles, %d term shards, %d files in %.2f s (%d analyses cached)",
         len(documents), sum(name.startswith("t/") for name in written), len(written),

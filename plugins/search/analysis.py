@@ -1,15 +1,19 @@
 """Text analysis and the query plan, and the field and query data handed to the browser.
 
 Twin of ``theme/static/js/search-engine.js``: documents and queries go through
-:func:`analyze` here and there, from the same data (stop words, stemming
-exceptions, fields, boosts), which the manifest hands to the browser.
+:func:`analyze` here and there, from the same data (stop words, fields, boosts),
+which the manifest hands to the browser, and the same stemming algorithm
+(Porter2, the original Snowball English: PyPI `stemming` here, npm `porter2`
+there; the agreement test runs every index term through both).
 """
 
+import functools
 import re
 import sys
 import unicodedata
 
 from lunr.stop_word_filter import WORDS as LUNR_STOP_WORDS
+from stemming import porter2
 
 from .settings import DEFAULTS
 
@@ -26,48 +30,72 @@ TITLE_FIELD = "fulltitle"
 # whole query equal to a title.
 QUERY = {"exactBoost": 10, "prefixBoost": 1, "titleBoost": 100}
 STOP_WORDS = sorted(LUNR_STOP_WORDS)
-# Words the plural stemmer must leave alone.
-STEM_EXCEPTIONS = sorted(
-    {"news", "series", "species", "politics", "economics", "physics", "athletics",
-     "aids", "always", "perhaps", "whereas", "towards", "texas", "paris", "christmas"}
-)
 
-_TOKEN_RE = re.compile(r"[^\W_]+(?:['.][^\W_]+)*")
+# A word: letters and digits, joined by inner apostrophes, dots and hyphens
+# ("don't", "u.s", "3.5", "e-mail"), and digit groups joined by commas ("2,850").
+# The same expression in search-engine.js (\p{L}\p{N} there for [^\W_] here).
+_TOKEN_RE = re.compile(r"[^\W_]+(?:(?:['.\-\u2010\u2011]|(?<=[0-9]),(?=[0-9]{3}(?![0-9])))[^\W_]+)*")
+_HYPHENS_RE = re.compile(r"[\-\u2010\u2011]")
+_INITIALS_RE = re.compile(r"[^\W\d_](?:\.[^\W\d_])+")  # letters: "3.5" is a number
 _STOP = frozenset(STOP_WORDS)
-_EXCEPTIONS = frozenset(STEM_EXCEPTIONS)
+
+
+def _joined(segment):
+    """A hyphen-free piece of a word as one term: "u.s" -> "us", "2,850" -> "2850", "3.5" stays."""
+    segment = segment.replace(",", "")
+    return segment.replace(".", "") if _INITIALS_RE.fullmatch(segment) else segment
+
+
+def tokens(text):
+    """The words of ``text`` as (word, parts, acronym) triples.
+
+    ``word`` is lower-cased, without a possessive 's, its hyphens and the dots
+    of initials removed ("e-mail" -> "email", "U.S." -> "us"); ``parts`` are
+    the pieces of a hyphenated word (indexed too: "e-mail" is found by "mail"),
+    else empty; ``acronym`` says the word was written in capitals or initials
+    ("US", "U.S."), which are never stop words.
+    """
+    text = unicodedata.normalize("NFC", text).replace("\u2019", "'")
+    found = []
+    for token in _TOKEN_RE.findall(text):
+        lower = token.lower()
+        segments = [strip_possessive(_joined(segment)) for segment in _HYPHENS_RE.split(strip_possessive(lower))]
+        word = "".join(segments)
+        if not word:
+            continue
+        acronym = len(word) > 1 and (token.upper() == token != lower or "." in lower and "." not in word)
+        found.append((word, [segment for segment in segments if segment] if len(segments) > 1 else [], acronym))
+    return found
 
 
 def words(text):
-    """Lower-cased words of ``text``: letters and digits, with inner ' and . kept."""
-    text = unicodedata.normalize("NFC", text).lower().replace("\u2019", "'")
-    return _TOKEN_RE.findall(text)
+    """Lower-cased words of ``text`` (see :func:`tokens`)."""
+    return [word for word, _, _ in tokens(text)]
 
 
 def strip_possessive(word):
     return word[:-2] if word.endswith("'s") else word
 
 
+@functools.lru_cache(maxsize=200_000)
 def stem(word):
-    """A light plural stemmer (after Harman's S-stemmer): cities -> city, launches -> launch."""
-    if len(word) <= 3 or word in _EXCEPTIONS:
-        return word
-    if word.endswith("ies") and not word.endswith(("eies", "aies")):
-        return word[:-3] + "y"
-    if word.endswith(("sses", "ches", "shes", "xes", "zzes")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is", "'s")):
-        return word[:-1]
-    return word
+    """The Porter2 (Snowball English) stem of a lower-case word: the `porter2` npm package's in the browser."""
+    return porter2.stem(word)
+
+
+def term(word, acronym=False):
+    """The index term of a word, None for a stop word."""
+    return None if word in _STOP and not acronym else sys.intern(stem(word))
 
 
 def analyze(text):
-    """Index terms of ``text``: words without possessive 's and stop words, stemmed."""
+    """Index terms of ``text``: each word's (see :func:`tokens`), then its parts', stop words dropped."""
     terms = []
-    for word in words(text):
-        word = strip_possessive(word)
-        if word and word not in _STOP:
-            # Interned: an archive repeats each term thousands of times.
-            terms.append(sys.intern(stem(word)))
+    for word, parts, acronym in tokens(text):
+        for piece in (word, *parts):
+            found = term(piece, acronym)
+            if found:
+                terms.append(found)
     return terms
 
 
@@ -76,14 +104,15 @@ def plan_query(text, prefix_min=DEFAULTS["prefix_min"]):
 
     Returns {"words": [{"term": str|None, "prefix": str|None}], "title": str|None}.
     """
-    raw = [strip_possessive(word) for word in words(text)]
-    raw = [word for word in raw if word]
+    raw = tokens(text)
     planned = []
-    for position, word in enumerate(raw):
+    for position, (word, _, acronym) in enumerate(raw):
         last = position == len(raw) - 1
-        term = None if word in _STOP else stem(word)
-        prefix = word if last and len(word) >= prefix_min else None
-        if term or prefix:
-            planned.append({"term": term, "prefix": prefix})
+        found = term(word, acronym)
+        # The stem: the index holds stems ("talked" is found as "talk"), and a
+        # common prefix has its results stored under its word's stem.
+        prefix = stem(word) if last and len(word) >= prefix_min else None
+        if found or prefix:
+            planned.append({"term": found, "prefix": prefix})
     title = " ".join(analyze(text)) or None
     return {"words": planned, "title": title}

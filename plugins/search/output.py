@@ -19,7 +19,7 @@ from archivist.html_text import html_to_text, reused_by_markup
 
 from . import analysis
 from . import documents as documents_module
-from .analysis import FIELDS, PREFIX_FIELDS, QUERY, REF, STEM_EXCEPTIONS, STOP_WORDS, TITLE_FIELD, WORD_FIELDS
+from .analysis import FIELDS, PREFIX_FIELDS, QUERY, REF, STOP_WORDS, TITLE_FIELD, WORD_FIELDS
 from .documents import analyzed_fields, doc_entries, facets, passages
 from .lunr_compat import LUNR_VERSION
 from .shards import prefix_rule, shard_makers
@@ -42,7 +42,7 @@ def manifest(firsts, documents, topics, options):
         "titleField": TITLE_FIELD,
         "query": {**QUERY, "prefixMin": options["prefix_min"],
                   "prefixMaxShards": options["prefix_max_shards"]},
-        "analysis": {"stopWords": STOP_WORDS, "stemExceptions": STEM_EXCEPTIONS},
+        "analysis": {"stopWords": STOP_WORDS},
         "termShards": firsts,
         "docShardSize": options["doc_shard_size"],
         "passageShardSize": options["passage_shard_size"],
@@ -163,9 +163,10 @@ def body_texts(htmls, known):
     return reused_by_markup(htmls, known, html_to_text)
 
 
-def write_files(output_path, files, lunr_js, writers=1):
+def write_files(output_path, files, lunr_js, writers=1, porter2_js=None):
     """Write ``files``, (relative path, text or function making it) pairs, under
-    ``output_path``/search/ with a copy of ``lunr_js`` (from :func:`settings.lunr_js_path`);
+    ``output_path``/search/ with a copy of ``lunr_js`` (from :func:`settings.lunr_js_path`)
+    and the stemmer ``porter2_js`` wrapped for a script tag (:func:`script_of_module`);
     return the relative paths written.
 
     A file that already holds the same bytes is left alone: after one edit
@@ -191,13 +192,26 @@ def write_files(output_path, files, lunr_js, writers=1):
     for helper in helpers:
         helper.wait()
     _write_if_changed(root / "lunr.js", lunr_js.read_bytes())
+    if porter2_js is not None:
+        _write_if_changed(root / "porter2.js", script_of_module(porter2_js.read_text(encoding="utf-8"), "porter2"))
     produced = set(written)
     for folder in ("t", "d", "x"):
         if (root / folder).is_dir():
             for path in sorted((root / folder).iterdir()):
                 if f"{folder}/{path.name}" not in produced:
                     path.unlink()
-    return written + ["lunr.js"]
+    return written + ["lunr.js"] + (["porter2.js"] if porter2_js is not None else [])
+
+
+def script_of_module(source, name):
+    """A CommonJS module's ``source`` as a classic script that sets ``self[name]`` to its exports.
+
+    The page loads its scripts with <script> tags (from file://, where modules
+    and fetch are refused); the module is wrapped as it is copied, never edited.
+    """
+    wrapped = (f"/* The npm package {name}, wrapped for a <script> tag by the search plugin: self.{name} = its exports. */\n"
+               "(function (exports) {\n" + source.rstrip("\n") + f"\n}})(self.{name} = {{}});\n")
+    return wrapped.encode("utf-8")
 
 
 # Fewer files than this are written by one process (a fork costs more than it saves).

@@ -20,6 +20,7 @@ DEFAULTS = {
     "snippet_chars": 1500,  # body text kept per document for snippets (cut at a sentence end)
     "passage_shard_size": 5,  # documents per passage shard (loaded only when a summary has no match)
     "lunr_js": None,  # path of lunr.js; None: node_modules/lunr/lunr.js of the repository
+    "porter2_js": None,  # path of the porter2 stemmer; None: node_modules/porter2/dist/index.js
     "cache_path": None,  # folder of analyzed-article cache; None: <CACHE_PATH>/search
     # Build the index in a forked process while Pelican writes the pages
     # (where fork exists and there is more than one CPU); False: in the build.
@@ -32,6 +33,8 @@ DEFAULTS = {
 }
 
 MISSING_LUNR_JS = "lunr.js not found; run `npm ci` in the repository (or set SEARCH['lunr_js'] to the path of lunr.js 2.3.9)"
+MISSING_PORTER2_JS = ("the porter2 stemmer not found; run `npm ci` in the repository "
+                      "(or set SEARCH['porter2_js'] to the path of porter2 1.1.0's dist/index.js)")
 
 
 # A bad SEARCH value is reported as every plugin's is (archivist.settings).
@@ -48,8 +51,16 @@ def settings_from(value):
 
 def lunr_js_path(options):
     """The lunr.js to copy into the site; SearchSettingsError says how to get it when it is missing."""
-    lunr_js = Path(options["lunr_js"]) if options["lunr_js"] else (
-        Path(__file__).resolve().parents[2] / "node_modules" / "lunr" / "lunr.js")
-    if not lunr_js.is_file():
-        raise SearchSettingsError(f"{lunr_js}: {MISSING_LUNR_JS}")
-    return lunr_js
+    return _script_path(options["lunr_js"], ("lunr", "lunr.js"), MISSING_LUNR_JS)
+
+
+def porter2_js_path(options):
+    """The stemmer the browser runs (the same algorithm as the build's); SearchSettingsError says how to get it."""
+    return _script_path(options["porter2_js"], ("porter2", "dist", "index.js"), MISSING_PORTER2_JS)
+
+
+def _script_path(given, installed, missing):
+    path = Path(given) if given else Path(__file__).resolve().parents[2].joinpath("node_modules", *installed)
+    if not path.is_file():
+        raise SearchSettingsError(f"{path}: {missing}")
+    return path

@@ -17,6 +17,7 @@ const vm = require("vm");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const lunr = require(path.join(ROOT, "node_modules", "lunr"));
+const { stem } = require(path.join(ROOT, "node_modules", "porter2"));
 const { Engine, shardFor } = require(path.join(ROOT, "theme", "static", "js", "search-engine.js"));
 
 const input = JSON.parse(fs.readFileSync(0, "utf8"));
@@ -27,7 +28,7 @@ vm.createContext(sandbox);
 const load = (relative) => vm.runInContext(fs.readFileSync(path.join(searchDir, relative), "utf8"), sandbox);
 load("manifest.js");
 const registry = sandbox.ARCHIVE_SEARCH;
-const engine = new Engine(registry.manifest, lunr);
+const engine = new Engine(registry.manifest, lunr, stem);
 const shards = new Map();
 const shard = (n) => {
   if (!shards.has(n)) {

@@ -1,9 +1,10 @@
 /* Archive search engine: analysis, query plan and merge over term shards.
  *
- * The twin of plugins/search/search_index.py (analyze, plan_query, search):
+ * The twin of plugins/search/analysis.py (analyze, plan_query) and of the search in tests/search_reference.py:
  * the agreement test runs both over the same queries and compares the refs.
- * Field names, boosts, stop words and stemming exceptions come from the
- * manifest written by the plugin; nothing here repeats them.
+ * Field names, boosts and stop words come from the manifest written by the
+ * plugin; nothing here repeats them. The stemmer is handed in: npm porter2,
+ * the algorithm of the build's (the agreement test runs both over every term).
  * Works in the browser (window.ArchiveSearchEngine) and in Node (require).
  */
 (function (root, factory) {
@@ -16,41 +17,73 @@
 })(typeof self !== "undefined" ? self : this, function () {
   "use strict";
 
-  var TOKEN_RE = /[\p{L}\p{N}]+(?:['.][\p{L}\p{N}]+)*/gu;
-
-  function words(text) {
-    var normal = String(text).normalize("NFC").toLowerCase().replace(/\u2019/g, "'");
-    return normal.match(TOKEN_RE) || [];
-  }
+  // The expressions of plugins/search/analysis.py (see tokens() there).
+  var TOKEN_RE = /[\p{L}\p{N}]+(?:(?:['.\-\u2010\u2011]|(?<=[0-9]),(?=[0-9]{3}(?![0-9])))[\p{L}\p{N}]+)*/gu;
+  var HYPHENS_RE = /[\-\u2010\u2011]/u;
+  var LETTER = "(?:(?!\\p{Nd})[\\p{L}\\p{N}])";
+  var INITIALS_RE = new RegExp("^" + LETTER + "(?:\\." + LETTER + ")+$", "u");
 
   function stripPossessive(word) {
     return word.endsWith("'s") ? word.slice(0, -2) : word;
   }
 
-  function endsWithAny(word, suffixes) {
-    return suffixes.some(function (suffix) { return word.endsWith(suffix); });
+  function joined(segment) {
+    segment = segment.replace(/,/g, "");
+    return INITIALS_RE.test(segment) ? segment.replace(/\./g, "") : segment;
   }
 
-  function Analyzer(analysis) {
+  /* The words of text as {word, parts, acronym}: "e-mail" -> email (parts
+   * e, mail), "U.S." -> us (an acronym, never a stop word), "2,850" -> 2850. */
+  function tokens(text) {
+    var normal = String(text).normalize("NFC").replace(/\u2019/g, "'");
+    var found = [];
+    (normal.match(TOKEN_RE) || []).forEach(function (token) {
+      var lower = token.toLowerCase();
+      var segments = stripPossessive(lower).split(HYPHENS_RE).map(function (segment) {
+        return stripPossessive(joined(segment));
+      });
+      var word = segments.join("");
+      if (!word) return;
+      var acronym = word.length > 1 &&
+        ((token.toUpperCase() === token && token !== lower) || (lower.indexOf(".") >= 0 && word.indexOf(".") < 0));
+      found.push({ word: word, parts: segments.length > 1 ? segments.filter(Boolean) : [], acronym: acronym });
+    });
+    return found;
+  }
+
+  function words(text) {
+    return tokens(text).map(function (token) { return token.word; });
+  }
+
+  /* stem: the Porter2 stemmer (npm porter2, as the build's PyPI stemming). */
+  function Analyzer(analysis, stem) {
     this.stop = new Set(analysis.stopWords);
-    this.exceptions = new Set(analysis.stemExceptions);
+    this.stemmer = stem;
+    this.stems = new Map();
   }
 
-  /* A light plural stemmer (after Harman's S-stemmer): cities -> city. */
   Analyzer.prototype.stem = function (word) {
-    if (word.length <= 3 || this.exceptions.has(word)) return word;
-    if (word.endsWith("ies") && !endsWithAny(word, ["eies", "aies"])) return word.slice(0, -3) + "y";
-    if (endsWithAny(word, ["sses", "ches", "shes", "xes", "zzes"])) return word.slice(0, -2);
-    if (word.endsWith("s") && !endsWithAny(word, ["ss", "us", "is", "'s"])) return word.slice(0, -1);
-    return word;
+    var stemmed = this.stems.get(word);
+    if (stemmed === undefined) {
+      stemmed = this.stemmer(word);
+      this.stems.set(word, stemmed);
+    }
+    return stemmed;
+  };
+
+  /* The index term of a word, null for a stop word. */
+  Analyzer.prototype.term = function (word, acronym) {
+    return this.stop.has(word) && !acronym ? null : this.stem(word);
   };
 
   Analyzer.prototype.analyze = function (text) {
     var terms = [];
     var self = this;
-    words(text).forEach(function (word) {
-      word = stripPossessive(word);
-      if (word && !self.stop.has(word)) terms.push(self.stem(word));
+    tokens(text).forEach(function (token) {
+      [token.word].concat(token.parts).forEach(function (piece) {
+        var term = self.term(piece, token.acronym);
+        if (term) terms.push(term);
+      });
     });
     return terms;
   };
@@ -58,12 +91,13 @@
   /* Per word its term (null for a stop word) and, for the last word, its prefix. */
   Analyzer.prototype.plan = function (text, prefixMin) {
     var self = this;
-    var raw = words(text).map(stripPossessive).filter(Boolean);
+    var raw = tokens(text);
     var planned = [];
-    raw.forEach(function (word, position) {
+    raw.forEach(function (token, position) {
       var last = position === raw.length - 1;
-      var term = self.stop.has(word) ? null : self.stem(word);
-      var prefix = last && word.length >= prefixMin ? word : null;
+      var term = self.term(token.word, token.acronym);
+      // The stem: the index holds stems, stored prefixes are keyed by them.
+      var prefix = last && token.word.length >= prefixMin ? self.stem(token.word) : null;
       if (term || prefix) planned.push({ term: term, prefix: prefix });
     });
     var title = this.analyze(text).join(" ");
@@ -100,10 +134,10 @@
     return Math.round(score * 1e6) / 1e6;
   }
 
-  function Engine(manifest, lunr) {
+  function Engine(manifest, lunr, stem) {
     this.manifest = manifest;
     this.lunr = lunr;
-    this.analyzer = new Analyzer(manifest.analysis);
+    this.analyzer = new Analyzer(manifest.analysis, stem);
   }
 
   /* The plan of a query and the term shards it needs. */
@@ -155,7 +189,7 @@
 
   /* The stored results of a clause in a shard, or undefined to ask lunr.js.
    * A common whole word was searched at build time with lunr's scoring (see
-   * plugins/search/search_index.py): [refs, scores]. A common prefix keeps,
+   * plugins/search/shards.py): [refs, scores]. A common prefix keeps,
    * per result, the sum of its field vectors' entries for the expanded terms
    * and the number of those terms: lunr divides by the query vector's length. */
   function stored(clause, shard) {
@@ -271,17 +305,28 @@
       if (word.term) terms.add(word.term);
       if (word.prefix) prefixes.push(word.prefix);
     });
+    function hit(token) {
+      return terms.has(analyzer.term(token.word, token.acronym)) ||
+        prefixes.some(function (prefix) { return token.word.startsWith(prefix); });
+    }
     var spans = [];
     var source = String(text);
     var re = new RegExp(TOKEN_RE.source, "gu");
     var match;
     while ((match = re.exec(source)) !== null) {
-      var word = stripPossessive(words(match[0])[0] || "");
-      var hit = word && (
-        (!analyzer.stop.has(word) && terms.has(analyzer.stem(word))) ||
-        prefixes.some(function (prefix) { return word.startsWith(prefix); })
-      );
-      if (hit) spans.push({ start: match.index, end: match.index + match[0].length });
+      var token = tokens(match[0])[0];
+      if (!token) continue;
+      if (hit(token)) {
+        spans.push({ start: match.index, end: match.index + match[0].length });
+      } else if (token.parts.length) {
+        // A part of a compound: "mobile-to-satellite" marks "satellite".
+        var offset = match.index;
+        match[0].split(HYPHENS_RE).forEach(function (segment) {
+          var piece = tokens(segment)[0];
+          if (piece && hit(piece)) spans.push({ start: offset, end: offset + segment.length });
+          offset += segment.length + 1;
+        });
+      }
     }
     return spans;
   };
@@ -343,6 +388,7 @@
 
   return {
     words: words,
+    tokens: tokens,
     Analyzer: Analyzer,
     Engine: Engine,
     shardFor: shardFor,

@@ -22,7 +22,7 @@
   var empty = document.getElementById("search-empty");
   var tip = document.getElementById("search-tip");
 
-  if (!registry || !window.lunr || !window.ArchiveSearchEngine) {
+  if (!registry || !window.lunr || !window.porter2 || !window.ArchiveSearchEngine) {
     root.hidden = false;
     if (noJs) noJs.hidden = true;
     form.hidden = true;
@@ -32,7 +32,7 @@
   }
 
   var manifest = registry.manifest;
-  var engine = new window.ArchiveSearchEngine.Engine(manifest, window.lunr);
+  var engine = new window.ArchiveSearchEngine.Engine(manifest, window.lunr, window.porter2.stem);
   var indexBase = root.getAttribute("data-index");
   var siteBase = root.getAttribute("data-site");
   var scripts = new Map();
