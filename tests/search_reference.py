@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
 from search.analysis import PREFIX_FIELDS, REF, WORD_FIELDS, plan_query  # noqa: E402
 from search.documents import count_terms  # noqa: E402
 from search.lunr_compat import LUNR_VERSION, configured, index_head  # noqa: E402
-from search.output import MANIFEST_HEAD, MANIFEST_TAIL, js_assigned  # noqa: E402
+from search.output import MANIFEST_HEAD, MANIFEST_TAIL, js_assigned  # noqa: E402, F401 (js_assigned: for the tests)
 from search.shards import (  # noqa: E402
     NO_METADATA, js_order, packed, prefix_clauses, shard_data, shard_for, shard_range)
 
@@ -391,7 +391,11 @@ def _round(score):
 
 def read_manifest(search_dir):
     """The manifest dict of a built site's search/ folder."""
-    text = (Path(search_dir) / "manifest.js").read_text(encoding="utf-8")
+    return read_manifest_text((Path(search_dir) / "manifest.js").read_text(encoding="utf-8"))
+
+
+def read_manifest_text(text):
+    """The manifest dict of the text of manifest.js."""
     return json.loads(text.removeprefix(MANIFEST_HEAD).removesuffix(MANIFEST_TAIL))
 
 

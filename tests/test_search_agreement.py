@@ -65,9 +65,9 @@ def small_site(tmp_path_factory):
     return build_small_site(tmp_path_factory.mktemp("agreement"))
 
 
-def node_search(site, queries, texts=(), words=(), hits=()):
+def node_search(site, queries, texts=(), words=(), hits=(), typos=()):
     payload = json.dumps({"site": str(site), "queries": list(queries), "texts": list(texts), "words": list(words),
-                          "hits": list(hits)})
+                          "hits": list(hits), "typos": list(typos)})
     result = subprocess.run(
         [NODE, str(ROOT / "tests" / "js" / "agreement.js")],
         input=payload, capture_output=True, text=True, cwd=ROOT, timeout=120,

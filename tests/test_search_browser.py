@@ -203,6 +203,34 @@ def test_a_plural_query_marks_the_singular_word(watched_page, base_url):
     assert_clean(watched_page)
 
 
+def test_a_misspelt_word_finds_the_word_meant_and_says_so(watched_page, base_url):
+    watched_page.goto(f"{base_url}search.html?q=asterod")
+    watched_page.wait_for_function("document.getElementById('search').dataset.state === 'done'")
+    assert "Asteroid" in result_titles(watched_page)[0]
+    status = watched_page.locator("#search-status").text_content()
+    assert "for “asteroid” (nothing was found for “asterod”)" in status
+    assert watched_page.locator("#search-suggestion").is_hidden()
+    marks = watched_page.locator(".search-result").first.locator("mark").all_text_contents()
+    assert "asteroid" in [mark.lower() for mark in marks]
+    assert_clean(watched_page)
+
+
+def test_did_you_mean_offers_the_corrected_query_and_its_link_runs_it(watched_page, base_url):
+    query = "global asteroid cooperatoin"
+    watched_page.goto(f"{base_url}search.html?q={query}")
+    wait_for_results(watched_page, query)
+    link = watched_page.locator("#search-suggestion-link")
+    assert watched_page.locator("#search-suggestion").is_visible()
+    assert link.text_content() == "global asteroid cooperation"
+    assert "Cooperation" in result_titles(watched_page)[0]
+    link.click()
+    wait_for_results(watched_page, "global asteroid cooperation")
+    assert watched_page.locator("#search-query").input_value() == "global asteroid cooperation"
+    assert watched_page.url.endswith("search.html?q=global+asteroid+cooperation")
+    assert watched_page.locator("#search-suggestion").is_hidden()
+    assert_clean(watched_page)
+
+
 def test_the_exact_title_ranks_first(watched_page, base_url):
     title = seed_articles()[2].meta["title"]
     watched_page.goto(f"{base_url}search.html")

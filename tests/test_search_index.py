@@ -299,10 +299,29 @@ def test_files_are_javascript_assignments_and_deterministic():
     assert first["d/2.js"].startswith("ARCHIVE_SEARCH.docs[2]=JSON.parse('[")
     assert set(search_output.js_assigned(first["t/0.js"])) == {"index", "exact", "prefixes"}
     assert sorted(name for name in first if name.startswith("d/")) == ["d/0.js", "d/1.js", "d/2.js"]
-    manifest = json.loads(first["manifest.js"].removeprefix("window.ARCHIVE_SEARCH={manifest:").removesuffix(",terms:{},docs:{},passages:{}};\n"))
+    manifest = json.loads(first["manifest.js"].removeprefix("window.ARCHIVE_SEARCH={manifest:").removesuffix(",terms:{},docs:{},passages:{},words:{}};\n"))
     assert manifest["ref"] == analysis.REF and manifest["fields"] == list(analysis.FIELDS)
     assert manifest["docCount"] == 5 and manifest["topics"] == TOPICS
     assert manifest["passageShardSize"] == options["passage_shard_size"]
+
+
+def test_the_word_list_holds_each_written_word_with_its_articles_in_shards():
+    options = search_settings.settings_from({"word_shard_bytes": 40})
+    archive = documents.order([*ARCHIVE, doc("f.html", "Ferry fares up 3.5% on route A380")])
+    files = search_output.search_files(archive, TOPICS, options)
+    manifest = reference.read_manifest_text(files["manifest.js"])
+    shards = [search_output.js_assigned(files[f"w/{number}.js"]) for number in range(len(manifest["wordShards"]))]
+    assert len(shards) > 3
+    words = [pair for text, docs in shards for pair in zip(text.split(" "), docs)]
+    assert [text.split(" ")[0] for text, _ in shards] == manifest["wordShards"]
+    assert [term for term, _ in words] == sorted((term for term, _ in words), key=term_shards.js_order)
+    found = dict(words)
+    # Words as written, counted once per article.
+    assert found["ferry"] == 3 and found["ferries"] == 2 and found["harbour"] == 2 and found["comet"] == 2
+    assert found["fares"] == 1 and found["route"] == 1 and found["rooftop"] == 1
+    # Numbers, codes, stop words and short words are no corrections.
+    assert not {"3.5", "a380", "the", "on", "up"} & found.keys()
+    assert manifest["correction"] == analysis.CORRECTION
 
 
 def test_passage_shards_hold_each_body_excerpt_in_ref_order():
@@ -337,7 +356,8 @@ def test_analysis_cache_is_reused_by_content_hash():
     key = documents.fingerprint(ARCHIVE[0])
     analyzed, fresh = documents.analyze_all(ARCHIVE[:2], {key: sentinel})
     assert analyzed[0] is sentinel
-    assert analyzed[1] == documents.counted_fields(documents.analyzed_fields(ARCHIVE[1]))
+    assert analyzed[1] == {**documents.counted_fields(documents.analyzed_fields(ARCHIVE[1])),
+                           documents.WRITTEN: documents.written_words(ARCHIVE[1])}
     assert set(fresh) == {key, documents.fingerprint(ARCHIVE[1])}
 
 

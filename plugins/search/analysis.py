@@ -30,6 +30,16 @@ TITLE_FIELD = "fulltitle"
 # whole query equal to a title.
 QUERY = {"exactBoost": 10, "prefixBoost": 1, "titleBoost": 100}
 STOP_WORDS = sorted(LUNR_STOP_WORDS)
+# How the browser corrects a misspelt query word against the archive's written
+# words (see docs/search.md, "Typos"):
+# - minLength: shorter words are never corrected (too many neighbours);
+# - twoEditsFrom: words this long may be two edits away ("tarrifs"), shorter ones one;
+# - fewDocs: a word found in fewer articles than this is corrected too (a rare
+#   misspelling in the archive must not hide the word meant); corrections must
+#   be found in more articles than the word itself;
+# - candidates: the corrections kept per word, the nearest, then the most frequent;
+# - boost: a correction's weight against a word as written.
+CORRECTION = {"minLength": 4, "twoEditsFrom": 7, "fewDocs": 3, "candidates": 3, "boost": 0.5}
 
 # A word: letters and digits, joined by inner apostrophes, dots and hyphens
 # ("don't", "u.s", "3.5", "e-mail"), and digit groups joined by commas ("2,850").
@@ -38,6 +48,8 @@ _TOKEN_RE = re.compile(r"[^\W_]+(?:(?:['.\-\u2010\u2011]|(?<=[0-9]),(?=[0-9]{3}(
 _HYPHENS_RE = re.compile(r"[\-\u2010\u2011]")
 _INITIALS_RE = re.compile(r"[^\W\d_](?:\.[^\W\d_])+")  # letters: "3.5" is a number
 _STOP = frozenset(STOP_WORDS)
+# Words made of letters only are corrections: a number or a code ("a380") is no typo of another.
+_LETTERS_RE = re.compile(r"[^\W\d_]+")
 
 
 def _joined(segment):
@@ -71,6 +83,11 @@ def tokens(text):
 def words(text):
     """Lower-cased words of ``text`` (see :func:`tokens`)."""
     return [word for word, _, _ in tokens(text)]
+
+
+def correctable(word):
+    """Whether a written word (see :func:`words`) is one that a misspelt query word may be corrected to."""
+    return len(word) >= CORRECTION["minLength"] - 1 and word not in _STOP and _LETTERS_RE.fullmatch(word) is not None
 
 
 def strip_possessive(word):

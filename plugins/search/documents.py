@@ -10,7 +10,10 @@ import orjson
 
 from archivist.html_text import html_to_text
 
-from .analysis import analyze
+from .analysis import analyze, correctable, words
+
+# The key of a document's written words in its analysis (beside the lunr fields).
+WRITTEN = "written"
 
 
 def document(url, title, date, date_label, topic, tags, summary, body):
@@ -41,6 +44,17 @@ def analyzed_fields(doc):
         "body": analyze(doc["body"]),
         "fulltitle": [" ".join(analyze(doc["title"]))] if analyze(doc["title"]) else [],
     }
+
+
+def written_words(doc):
+    """The distinct words of a document as written (lower case) that corrections may lead to."""
+    texts = [doc["title"], doc["summary"], doc["body"], *doc["tags"]]
+    return sorted({word for text in texts for word in words(text) if correctable(word)})
+
+
+def analysis_of(doc):
+    """What the index needs of a document: :func:`counted_fields` and its written words."""
+    return {**counted_fields(analyzed_fields(doc)), WRITTEN: written_words(doc)}
 
 
 def fingerprint(doc):
@@ -109,12 +123,12 @@ def facets(documents, topics):
 
 
 def analyze_all(documents, cache):
-    """Counted fields (:func:`counted_fields`) of each document, reusing ``cache``; returns
-    (counted, new cache)."""
+    """The analysis (:func:`analysis_of`) of each document, reusing ``cache``; returns
+    (analyses, new cache)."""
     analyzed, fresh = [], {}
     for doc in documents:
         key = fingerprint(doc)
-        fields = cache.get(key) or counted_fields(analyzed_fields(doc))
+        fields = cache.get(key) or analysis_of(doc)
         fresh[key] = fields
         analyzed.append(fields)
     return analyzed, fresh

@@ -8,6 +8,7 @@ always give the same bytes.
 
 import functools
 import json
+from collections import Counter
 import os
 import re
 from pathlib import Path
@@ -19,18 +20,18 @@ from archivist.html_text import html_to_text, reused_by_markup
 
 from . import analysis
 from . import documents as documents_module
-from .analysis import FIELDS, PREFIX_FIELDS, QUERY, REF, STOP_WORDS, TITLE_FIELD, WORD_FIELDS
-from .documents import analyzed_fields, doc_entries, facets, passages
+from .analysis import CORRECTION, FIELDS, PREFIX_FIELDS, QUERY, REF, STOP_WORDS, TITLE_FIELD, WORD_FIELDS
+from .documents import WRITTEN, analysis_of, doc_entries, facets, passages
 from .lunr_compat import LUNR_VERSION
-from .shards import prefix_rule, shard_makers
+from .shards import js_order, packed, prefix_rule, shard_makers
 
 DIRECTORY = "search"
 REGISTRY = "ARCHIVE_SEARCH"
 MANIFEST_HEAD = f"window.{REGISTRY}={{manifest:"
-MANIFEST_TAIL = ",terms:{},docs:{},passages:{}};\n"
+MANIFEST_TAIL = ",terms:{},docs:{},passages:{},words:{}};\n"
 
 
-def manifest(firsts, documents, topics, options):
+def manifest(firsts, documents, topics, options, word_firsts=()):
     """Everything the browser loads before the first search (see docs/search.md)."""
     doc_topics, years = facets(documents, topics)
     return {
@@ -44,6 +45,8 @@ def manifest(firsts, documents, topics, options):
                   "prefixMaxShards": options["prefix_max_shards"]},
         "analysis": {"stopWords": STOP_WORDS},
         "termShards": firsts,
+        "wordShards": list(word_firsts),
+        "correction": CORRECTION,
         "docShardSize": options["doc_shard_size"],
         "passageShardSize": options["passage_shard_size"],
         "docCount": len(documents),
@@ -102,18 +105,42 @@ def search_file_makers(documents, topics, options, analyzed=None):
     shared between processes (:func:`write_files`).
     """
     if analyzed is None:
-        analyzed = [analyzed_fields(doc) for doc in documents]
-    firsts, makers = shard_makers(analyzed, options["shard_bytes"], options["common_docs"], prefix_rule(options))
-    head = MANIFEST_HEAD + dumps(manifest(firsts, documents, topics, options)) + MANIFEST_TAIL
+        analyzed = [analysis_of(doc) for doc in documents]
+    written = Counter()
+
+    def counted(analyses):
+        for fields in analyses:
+            written.update(fields[WRITTEN])
+            yield fields
+
+    # The builder reads every analysis before it returns.
+    firsts, makers = shard_makers(counted(analyzed), options["shard_bytes"], options["common_docs"],
+                                  prefix_rule(options))
+    word_firsts, word_shards = word_list_shards(written, options["word_shard_bytes"])
+    del written
+    head = MANIFEST_HEAD + dumps(manifest(firsts, documents, topics, options, word_firsts)) + MANIFEST_TAIL
     files = [("manifest.js", functools.partial(str, head))]
     files += [(f"t/{number}.js", functools.partial(_js_shard, f"terms[{number}]", make))
               for number, make in enumerate(makers)]
+    files += [(f"w/{number}.js", functools.partial(js_assign, f"words[{number}]", shard))
+              for number, shard in enumerate(word_shards)]
     files += [(f"d/{number}.js", functools.partial(js_assign, f"docs[{number}]", chunk))
               for number, chunk in enumerate(_chunks(doc_entries(documents), options["doc_shard_size"]))]
     texts = passages(documents, options["snippet_chars"])
     files += [(f"x/{number}.js", functools.partial(js_assign, f"passages[{number}]", chunk))
               for number, chunk in enumerate(_chunks(texts, options["passage_shard_size"]))]
     return files
+
+
+def word_list_shards(counts, shard_bytes):
+    """(firsts, shards): the written words of ``counts`` ({word: number of documents}), which
+    misspelt query words are corrected against, in JavaScript order, in shards of about
+    ``shard_bytes``: ``[the words joined by spaces, [their numbers of documents]]`` each.
+    The browser loads the shards of a word's first letter when it needs a correction."""
+    pairs = sorted(counts.items(), key=lambda pair: js_order(pair[0]))
+    groups = packed(((pair, len(pair[0]) + len(str(pair[1])) + 2) for pair in pairs), shard_bytes)
+    firsts = [group[0][0] for group in groups]
+    return firsts, [[" ".join(word for word, _ in group), [docs for _, docs in group]] for group in groups]
 
 
 def _js_shard(target, make):
@@ -195,7 +222,7 @@ def write_files(output_path, files, lunr_js, writers=1, porter2_js=None):
     if porter2_js is not None:
         _write_if_changed(root / "porter2.js", script_of_module(porter2_js.read_text(encoding="utf-8"), "porter2"))
     produced = set(written)
-    for folder in ("t", "d", "x"):
+    for folder in ("t", "d", "x", "w"):
         if (root / folder).is_dir():
             for path in sorted((root / folder).iterdir()):
                 if f"{folder}/{path.name}" not in produced:

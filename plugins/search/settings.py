@@ -17,6 +17,7 @@ DEFAULTS = {
     # prefix fields of a shard has that clause's results stored too.
     "common_prefix_docs": 100,
     "prefix_max_shards": 8,  # skip prefix matching that would load more
+    "word_shard_bytes": 16_000,  # target raw size of one shard of the word list typos are corrected against
     "snippet_chars": 1500,  # body text kept per document for snippets (cut at a sentence end)
     "passage_shard_size": 5,  # documents per passage shard (loaded only when a summary has no match)
     "lunr_js": None,  # path of lunr.js; None: node_modules/lunr/lunr.js of the repository
@@ -40,7 +41,7 @@ MISSING_PORTER2_JS = ("the porter2 stemmer not found; run `npm ci` in the reposi
 # A bad SEARCH value is reported as every plugin's is (archivist.settings).
 SearchSettingsError = PluginSettingsError
 
-_POSITIVE = ("shard_bytes", "doc_shard_size", "prefix_min", "prefix_max_shards", "snippet_chars",
+_POSITIVE = ("shard_bytes", "word_shard_bytes", "doc_shard_size", "prefix_min", "prefix_max_shards", "snippet_chars",
              "passage_shard_size", "common_docs", "common_prefix_docs", "writers")
 
 

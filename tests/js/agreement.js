@@ -3,11 +3,13 @@
  * stdin: {"site": "<output dir>", "queries": [...], "texts": [...]}
  *        optional "words": [...] whole words to score alone,
  *                 "hits": [...] queries whose every clause's results are wanted
+ *                 "typos": [...] queries searched as search.html does, misspellings corrected
  * stdout: {"searches": {query: {"refs": [...], "mode": "all"|"any"}},
  *          "arrivals": {query: the same, shards searched in reverse order},
  *          "analyze": {text: [terms]}, "shards": {query: [numbers]},
  *          "words": {word: {ref: score}} (stored results of a common word, else lunr.js's),
- *          "hits": {query: {"clause/shard": {ref: score}}} for each query of "hits"}
+ *          "hits": {query: {"clause/shard": {ref: score}}} for each query of "hits",
+ *          "typos": {query: {"refs", "mode", "exact": refs as written, "corrections": [{"text", "written", "terms"}]}}}
  * Run by tests/test_search_agreement.py, which compares it with lunr.py.
  */
 "use strict";
@@ -38,7 +40,12 @@ const shard = (n) => {
   return shards.get(n);
 };
 
-const output = { searches: {}, arrivals: {}, analyze: {}, shards: {}, words: {}, hits: {} };
+const wordShard = (n) => {
+  if (!registry.words[n]) load(`w/${n}.js`);
+  return registry.words[n];
+};
+
+const output = { searches: {}, arrivals: {}, analyze: {}, shards: {}, words: {}, hits: {}, typos: {} };
 for (const query of input.queries || []) {
   const plan = engine.plan(query);
   output.searches[query] = engine.run(plan, shard);
@@ -65,6 +72,17 @@ for (const query of input.hits || []) {
   for (const [key, results] of tally.hits) {
     output.hits[query][key] = Object.fromEntries(results.refs.map((ref, i) => [String(ref), results.scores[i]]));
   }
+}
+for (const query of input.typos || []) {
+  const plan = engine.plan(query);
+  const tally = engine.tally(plan);
+  for (const n of plan.shards) tally.add(n, shard(n));
+  const exact = tally.result();
+  const rare = engine.rare(tally);
+  const corrections = rare.length ? engine.corrections(rare, wordShard) : [];
+  const found = corrections.length ? engine.run(engine.corrected(plan, corrections), shard) : exact;
+  output.typos[query] = { refs: found.refs, mode: found.mode, exact: exact.refs,
+    corrections: corrections.map((c) => ({ text: c.text, written: c.written, terms: c.terms })) };
 }
 for (const text of input.texts || []) {
   output.analyze[text] = engine.analyzer.analyze(text);

@@ -98,7 +98,7 @@
       var term = self.term(token.word, token.acronym);
       // The stem: the index holds stems, stored prefixes are keyed by them.
       var prefix = last && token.word.length >= prefixMin ? self.stem(token.word) : null;
-      if (term || prefix) planned.push({ term: term, prefix: prefix });
+      if (term || prefix) planned.push({ term: term, prefix: prefix, text: token.word });
     });
     var title = this.analyze(text).join(" ");
     return { words: planned, title: title || null };
@@ -247,6 +247,10 @@
     // a document counts a word when its last counted word was another.
     var words = new Int32Array(this.docCount);
     var lastWord = new Int32Array(this.docCount).fill(-1);
+    // Words matched as written (not only by a correction of a misspelling):
+    // documents matching every word as written come first.
+    var written = new Int32Array(this.docCount);
+    var lastWritten = new Int32Array(this.docCount).fill(-1);
     var touched = [];
     plan.clauses.forEach(function (clause, number) {
       clause.shards.forEach(function (n) {
@@ -265,6 +269,10 @@
             lastWord[ref] = clause.word;
             words[ref] += 1;
           }
+          if (clause.word !== null && !clause.correction && lastWritten[ref] !== clause.word) {
+            lastWritten[ref] = clause.word;
+            written[ref] += 1;
+          }
         }
       });
     });
@@ -273,12 +281,146 @@
     var refs = every.length ? every : touched;
     var rounded = new Float64Array(this.docCount);
     refs.forEach(function (ref) { rounded[ref] = round(scores[ref]); });
-    refs.sort(function (a, b) { return rounded[b] - rounded[a] || a - b; });
+    if (plan.corrected) {
+      refs.sort(function (a, b) { return written[b] - written[a] || rounded[b] - rounded[a] || a - b; });
+    } else {
+      refs.sort(function (a, b) { return rounded[b] - rounded[a] || a - b; });
+    }
     return { refs: refs.map(String), mode: every.length || !touched.length ? "all" : "any" };
+  };
+
+  /* The words of the plan that may be misspelt: [{word: number, text, term,
+   * docs}] for each word found in fewer than `few` articles (as written). */
+  Tally.prototype.rare = function (few, minLength) {
+    var plan = this.plan;
+    var hits = this.hits;
+    var rare = [];
+    plan.clauses.forEach(function (clause, number) {
+      if (clause.word === null || clause.wildcard || clause.correction) return;
+      var text = plan.words[clause.word].text;
+      if (text.length < minLength) return;
+      var docs = new Set();
+      clause.shards.forEach(function (n) {
+        var results = hits.get(number + "/" + n);
+        if (results) results.refs.forEach(function (ref) { docs.add(ref); });
+      });
+      if (docs.size < few) rare.push({ word: clause.word, text: text, term: clause.term, docs: docs.size });
+    });
+    return rare;
   };
 
   Engine.prototype.tally = function (plan) {
     return new Tally(plan, this.lunr, this.manifest.docCount);
+  };
+
+  /* The optimal string alignment distance of a and b (edits: insert, delete,
+   * replace a letter, swap two neighbours), or limit + 1 when it is more. */
+  function editDistance(a, b, limit) {
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    var before = null;
+    var previous = [];
+    for (var j = 0; j <= b.length; j++) previous.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      var row = [i];
+      var least = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var value = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost);
+        if (before && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+          value = Math.min(value, before[j - 2] + 1);
+        }
+        row.push(value);
+        if (value < least) least = value;
+      }
+      if (least > limit) return limit + 1;
+      before = previous;
+      previous = row;
+    }
+    return previous[b.length];
+  }
+
+  /* The words of a searched plan that may be misspelt (see Tally.rare). */
+  Engine.prototype.rare = function (tally) {
+    var rule = this.manifest.correction;
+    return tally.rare(rule.fewDocs, rule.minLength);
+  };
+
+  /* The word-list shards that may hold the corrections of the rare words:
+   * those of their first letters (see plugins/search/output.py). */
+  Engine.prototype.wordShards = function (rare) {
+    var firsts = this.manifest.wordShards;
+    var needed = new Set();
+    rare.forEach(function (word) {
+      if (firsts.length) shardRange(word.text[0], firsts).forEach(function (n) { needed.add(n); });
+    });
+    return Array.from(needed).sort(function (a, b) { return a - b; });
+  };
+
+  /* The corrections of the rare words: [{word, text, term, docs, written:
+   * the nearest written word, the most frequent first, terms: the terms of
+   * the nearest words (at most rule.candidates)}] for the words that have
+   * some. words(n) returns word-list shard n as the plugin writes it:
+   * [words joined by spaces, [their numbers of articles]]. */
+  Engine.prototype.corrections = function (rare, words) {
+    var rule = this.manifest.correction;
+    var analyzer = this.analyzer;
+    var shards = this.wordShards(rare).map(function (n) {
+      var shard = words(n);
+      return { words: shard[0].split(" "), docs: shard[1] };
+    });
+    var found = [];
+    rare.forEach(function (word) {
+      var limit = word.text.length >= rule.twoEditsFrom ? 2 : 1;
+      var near = [];
+      shards.forEach(function (shard) {
+        shard.words.forEach(function (written, i) {
+          if (written[0] !== word.text[0] || shard.docs[i] <= word.docs) return;
+          var distance = editDistance(word.text, written, limit);
+          if (distance <= limit) near.push({ written: written, docs: shard.docs[i], distance: distance });
+        });
+      });
+      near.sort(function (a, b) {
+        return a.distance - b.distance || b.docs - a.docs || (a.written < b.written ? -1 : a.written > b.written ? 1 : 0);
+      });
+      var terms = [];
+      var shown = null;
+      near.forEach(function (item) {
+        var term = analyzer.term(item.written, false);
+        if (item.distance !== near[0].distance || terms.length >= rule.candidates) return;
+        if (!term || term === word.term || terms.indexOf(term) >= 0) return;
+        terms.push(term);
+        shown = shown || item.written;
+      });
+      if (terms.length) {
+        found.push({ word: word.word, text: word.text, term: word.term, docs: word.docs, written: shown, terms: terms });
+      }
+    });
+    return found;
+  };
+
+  /* The plan with the corrections of its rare words as more clauses of
+   * those words (next to their own clauses), weighed by the correction boost. */
+  Engine.prototype.corrected = function (plan, corrections) {
+    var manifest = this.manifest;
+    var boost = manifest.query.exactBoost * manifest.correction.boost;
+    var of = new Map();
+    corrections.forEach(function (correction) { of.set(correction.word, correction); });
+    var clauses = [];
+    plan.clauses.forEach(function (clause, number) {
+      clauses.push(clause);
+      var next = plan.clauses[number + 1];
+      var correction = clause.word !== null && of.get(clause.word);
+      if (correction && (!next || next.word !== clause.word)) {
+        correction.terms.forEach(function (term) {
+          clauses.push({ term: term, word: clause.word, wildcard: false, boost: boost, correction: true,
+            fields: manifest.wordFields, shards: [shardFor(term, manifest.termShards)] });
+        });
+      }
+    });
+    var needed = new Set();
+    clauses.forEach(function (clause) { clause.shards.forEach(function (n) { needed.add(n); }); });
+    return { words: plan.words, title: plan.title, clauses: clauses, corrected: corrections,
+      shards: Array.from(needed).sort(function (a, b) { return a - b; }) };
   };
 
   /* A loaded term shard from its data (as the plugin writes it). */
@@ -304,6 +446,9 @@
     plan.words.forEach(function (word) {
       if (word.term) terms.add(word.term);
       if (word.prefix) prefixes.push(word.prefix);
+    });
+    (plan.corrected || []).forEach(function (correction) {
+      correction.terms.forEach(function (term) { terms.add(term); });
     });
     function hit(token) {
       return terms.has(analyzer.term(token.word, token.acronym)) ||
@@ -392,6 +537,7 @@
     Analyzer: Analyzer,
     Engine: Engine,
     shardFor: shardFor,
-    shardRange: shardRange
+    shardRange: shardRange,
+    editDistance: editDistance
   };
 });

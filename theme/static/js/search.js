@@ -21,6 +21,8 @@
   var more = document.getElementById("search-more");
   var empty = document.getElementById("search-empty");
   var tip = document.getElementById("search-tip");
+  var suggestion = document.getElementById("search-suggestion");
+  var suggestionLink = document.getElementById("search-suggestion-link");
 
   if (!registry || !window.lunr || !window.porter2 || !window.ArchiveSearchEngine) {
     root.hidden = false;
@@ -122,6 +124,42 @@
     }));
   }
 
+  /* The word-list shards a correction needs; one that fails to load leaves
+   * the word uncorrected: it does not fail the search. */
+  function loadWords(numbers) {
+    return Promise.all(numbers.map(function (n) {
+      return registry.words[n] ? null : loadScript("w/" + n + ".js").catch(function () { return null; });
+    }));
+  }
+
+  /* The search of a plan whose term shards were searched, with its rare
+   * words corrected when the archive has words near them (search-engine.js):
+   * {plan, found, loaded, work, corrections, exact: the results as written}. */
+  function forgive(plan, shards, mine) {
+    var exact = shards.tally.result();
+    var plain = { plan: plan, found: exact, exact: exact, loaded: shards.loaded, work: shards.work, corrections: [] };
+    var rare = engine.rare(shards.tally);
+    if (!rare.length) return Promise.resolve(plain);
+    return loadWords(engine.wordShards(rare)).then(function () {
+      if (mine !== generation) return plain;
+      var corrections = engine.corrections(rare, function (n) { return registry.words[n] || ["", []]; });
+      if (!corrections.length) return plain;
+      return searchShards(engine.corrected(plan, corrections), mine).then(function (wider) {
+        return { plan: wider.tally.plan, found: wider.tally.result(), exact: exact, loaded: wider.loaded,
+          work: shards.work + wider.work, corrections: corrections };
+      });
+    });
+  }
+
+  /* The query with its corrected words written as their corrections. */
+  function correctedQuery(query, corrections) {
+    return corrections.reduce(function (text, correction) {
+      var escaped = correction.text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      var word = new RegExp("(^|[^\\p{L}\\p{N}])" + escaped + "(?![\\p{L}\\p{N}])", "iu");
+      return text.replace(word, function (all, before) { return before + correction.written; });
+    }, query.trim());
+  }
+
   /* Everything the results `refs` show: their documents, then passages. */
   function loadResults(refs, plan) {
     return loadDocs(refs).then(function () { return loadPassages(refs, plan); });
@@ -195,12 +233,16 @@
     if (yearSelect.value !== state.year) yearSelect.value = "";
   }
 
-  function writeState(state, push) {
+  function queryString(state) {
     var params = new URLSearchParams();
     if (state.q) params.set("q", state.q);
     if (state.topic) params.set("topic", state.topic);
     if (state.year) params.set("year", state.year);
-    var query = params.toString();
+    return params.toString();
+  }
+
+  function writeState(state, push) {
+    var query = queryString(state);
     var url = window.location.pathname + (query ? "?" + query : "");
     if (url === window.location.pathname + window.location.search) return;
     try {
@@ -272,13 +314,34 @@
     });
   }
 
-  function describe(state, count, mode) {
+  function describe(state, count, mode, searched) {
     var text = count ? plural(count, "result") : "No results";
-    text += " for “" + state.q.trim() + "”";
+    text += " for “" + (searched || state.q.trim()) + "”";
     if (state.topic) text += " in " + state.topic;
     if (state.year) text += " from " + state.year;
     if (count && mode === "any") text += " (no article has all the words; showing articles with some of them)";
+    if (searched) text += " (nothing was found for “" + state.q.trim() + "”)";
     return text + ".";
+  }
+
+  /* "Did you mean ...?" with a link that runs the corrected search, when
+   * the corrections found articles the words as written did not. */
+  function suggest(state, searched) {
+    suggestion.hidden = true;
+    if (!searched.corrections.length || !searched.exact.refs.length) return;
+    if (searched.found.refs.length <= searched.exact.refs.length && searched.found.mode === searched.exact.mode) return;
+    var corrected = { q: correctedQuery(state.q, searched.corrections), topic: state.topic, year: state.year };
+    suggestionLink.textContent = corrected.q;
+    suggestionLink.href = "?" + queryString(corrected);
+    suggestionLink.onclick = function (event) {
+      event.preventDefault();
+      applyState(corrected);
+      writeState(corrected, true);
+      settled = true;
+      search(corrected);
+      box.focus();
+    };
+    suggestion.hidden = false;
   }
 
   function search(state) {
@@ -287,6 +350,7 @@
     list.textContent = "";
     more.hidden = true;
     empty.hidden = true;
+    suggestion.hidden = true;
     tip.hidden = false;
     var plan = engine.plan(state.q);
     if (!plan.clauses.length) {
@@ -303,10 +367,13 @@
     }
     root.setAttribute("data-state", "loading");
     return searchShards(plan, mine).then(function (shards) {
-      if (mine !== generation) return null;
-      var loaded = shards.loaded;
+      return mine === generation ? forgive(plan, shards, mine) : null;
+    }).then(function (searched) {
+      if (!searched || mine !== generation) return null;
+      var plan = searched.plan;
+      var loaded = searched.loaded;
       var filteredFrom = performance.now();
-      var found = shards.tally.result();
+      var found = searched.found;
       var topics = new Map();
       var years = new Map();
       var refs = found.refs.filter(function (ref) {
@@ -324,7 +391,9 @@
         var docsLoaded = performance.now();
         return showMore(mine).then(function () {
           if (mine !== generation) return;
-          say(describe(state, refs.length, found.mode));
+          var instead = searched.exact.refs.length ? null : correctedQuery(state.q, searched.corrections);
+          say(describe(state, refs.length, found.mode, searched.corrections.length ? instead : null));
+          suggest(state, searched);
           empty.hidden = refs.length > 0;
           // Timings for bench/search.py: waiting for index files; the wait
           // for results once the last of them arrived (shards searched while
@@ -334,7 +403,7 @@
           var rest = filtered - loaded + now - docsLoaded;
           root.setAttribute("data-load-ms", (loaded - started + docsLoaded - filtered).toFixed(1));
           root.setAttribute("data-search-ms", Math.max(0, rest).toFixed(1));
-          root.setAttribute("data-work-ms", (shards.work + (filtered - filteredFrom) + now - docsLoaded).toFixed(1));
+          root.setAttribute("data-work-ms", (searched.work + (filtered - filteredFrom) + now - docsLoaded).toFixed(1));
           root.setAttribute("data-state", "done");
         });
       });
