@@ -205,7 +205,7 @@ def test_a_plural_query_marks_the_singular_word(watched_page, base_url):
 
 def test_a_misspelt_word_finds_the_word_meant_and_says_so(watched_page, base_url):
     watched_page.goto(f"{base_url}search.html?q=asterod")
-    watched_page.wait_for_function("document.getElementById('search').dataset.state === 'done'")
+    wait_until_done(watched_page)
     assert "Asteroid" in result_titles(watched_page)[0]
     status = watched_page.locator("#search-status").text_content()
     assert "for “asteroid” (nothing was found for “asterod”)" in status
@@ -228,6 +228,42 @@ def test_did_you_mean_offers_the_corrected_query_and_its_link_runs_it(watched_pa
     assert watched_page.locator("#search-query").input_value() == "global asteroid cooperation"
     assert watched_page.url.endswith("search.html?q=global+asteroid+cooperation")
     assert watched_page.locator("#search-suggestion").is_hidden()
+    assert_clean(watched_page)
+
+
+def wait_until_done(page):
+    page.wait_for_function("document.getElementById('search').dataset.state === 'done'")
+
+
+def test_filters_without_words_list_their_articles_newest_first(watched_page, payload_url):
+    watched_page.goto(f"{payload_url}search.html?from=2025-03")
+    wait_until_done(watched_page)
+    seeds = sorted(seed_articles(), key=lambda article: (article.meta["date"], article.meta["title"]))
+    titles = result_titles(watched_page)
+    assert titles[0] == seeds[-1].meta["title"] and titles[-1] == seeds[0].meta["title"] and len(titles) == 5
+    assert watched_page.locator("#search-status").text_content() == "5 articles since 2025-03, newest first."
+    assert watched_page.locator("#search-from").input_value() == "2025-03"
+    watched_page.select_option("#search-sort", "oldest")
+    watched_page.wait_for_function("document.getElementById('search-status').textContent.includes('oldest first')")
+    assert result_titles(watched_page) == titles[::-1]
+    assert watched_page.url.endswith("search.html?from=2025-03&sort=oldest")
+    assert_clean(watched_page)
+
+
+def test_a_date_range_keeps_the_matching_results_and_a_bad_date_says_how_to_write_one(watched_page, payload_url):
+    watched_page.goto(f"{payload_url}search.html?q=zebraquux&to=2024-06")
+    wait_for_results(watched_page, "zebraquux")
+    assert result_titles(watched_page) == [PAYLOAD_TITLE]
+    watched_page.fill("#search-to", "2024-05")
+    watched_page.press("#search-to", "Enter")
+    watched_page.wait_for_function("document.getElementById('search-status').textContent.startsWith('No results')")
+    assert result_titles(watched_page) == []
+    watched_page.goto(f"{payload_url}search.html?topic=Culture&from=2024-13")
+    watched_page.wait_for_function("document.getElementById('search').dataset.state === 'idle'")
+    assert "a year (2024) or a year and month (2024-03)" in watched_page.locator("#search-status").text_content()
+    watched_page.goto(f"{payload_url}search.html?topic=Culture&from=2024")
+    wait_until_done(watched_page)
+    assert result_titles(watched_page) == [PAYLOAD_TITLE]
     assert_clean(watched_page)
 
 

@@ -283,9 +283,11 @@ def test_several_words_require_all_then_fall_back_to_any():
     assert mode == "any" and set(urls(refs)) == {"c.html", "d.html"}
 
 
-def test_facets_give_year_ranges_of_the_date_order():
-    doc_topics, years = documents.facets(ARCHIVE, TOPICS)
+def test_facets_give_year_and_month_ranges_of_the_date_order():
+    doc_topics, years, months = documents.facets(ARCHIVE, TOPICS)
     assert years == [[2025, 0, 2], [2024, 3, 4]]
+    # d.html 2025-02-18, e.html 2025-02-03, b.html 2025-01-15, c.html 2024-12-02, a.html 2024-11-04
+    assert months == [[202502, 0, 1], [202501, 2, 2], [202412, 3, 3], [202411, 4, 4]]
     assert [TOPICS[n] for n in doc_topics] == [item["topic"] for item in ARCHIVE]
 
 

@@ -109,17 +109,24 @@ def passages(documents, chars):
 
 
 def facets(documents, topics):
-    """Topic of each document (index into ``topics``) and [year, first ref, last ref] ranges."""
+    """Topic of each document (index into ``topics``), [year, first ref, last ref] ranges and
+    [year * 100 + month, first ref, last ref] ranges (refs are newest first, so a date range
+    is a range of refs: the browser filters and sorts by date without loading any document)."""
     positions = {topic: number for number, topic in enumerate(topics)}
     doc_topics = [positions[doc["topic"]] for doc in documents]
-    years = []
+    return doc_topics, _ranges(documents, lambda date: int(date[:4])), \
+        _ranges(documents, lambda date: int(date[:4]) * 100 + int(date[5:7]))
+
+
+def _ranges(documents, key):
+    ranges = []
     for ref, doc in enumerate(documents):
-        year = int(doc["date"][:4])
-        if years and years[-1][0] == year:
-            years[-1][2] = ref
+        value = key(doc["date"])
+        if ranges and ranges[-1][0] == value:
+            ranges[-1][2] = ref
         else:
-            years.append([year, ref, ref])
-    return doc_topics, years
+            ranges.append([value, ref, ref])
+    return ranges
 
 
 def analyze_all(documents, cache):

@@ -33,7 +33,7 @@ MANIFEST_TAIL = ",terms:{},docs:{},passages:{},words:{}};\n"
 
 def manifest(firsts, documents, topics, options, word_firsts=()):
     """Everything the browser loads before the first search (see docs/search.md)."""
-    doc_topics, years = facets(documents, topics)
+    doc_topics, years, months = facets(documents, topics)
     return {
         "version": LUNR_VERSION,
         "ref": REF,
@@ -53,6 +53,7 @@ def manifest(firsts, documents, topics, options, word_firsts=()):
         "topics": topics,
         "docTopics": doc_topics,
         "years": years,
+        "months": months,
     }
 
 

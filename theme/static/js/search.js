@@ -16,6 +16,9 @@
   var box = document.getElementById("search-query");
   var topicSelect = document.getElementById("search-topic");
   var yearSelect = document.getElementById("search-year");
+  var fromBox = document.getElementById("search-from");
+  var toBox = document.getElementById("search-to");
+  var sortSelect = document.getElementById("search-sort");
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
   var more = document.getElementById("search-more");
@@ -116,6 +119,7 @@
    * leaves the summary as the snippet: it does not fail the search. */
   function loadPassages(refs, plan) {
     var numbers = new Set();
+    if (!plan.words.length) return Promise.resolve([]);  // browsing: every snippet is a summary
     refs.forEach(function (ref) {
       if (!engine.matches(doc(ref).summary, plan).length) numbers.add(passageShard(ref));
     });
@@ -149,6 +153,14 @@
           work: shards.work + wider.work, corrections: corrections };
       });
     });
+  }
+
+  /* Browse mode (no words, some filters): every article, newest first. */
+  function browse(plan) {
+    var refs = [];
+    for (var ref = 0; ref < manifest.docCount; ref++) refs.push(String(ref));
+    var found = { refs: refs, mode: "browse" };
+    return { plan: plan, found: found, exact: found, loaded: performance.now(), work: 0, corrections: [] };
   }
 
   /* The query with its corrected words written as their corrections. */
@@ -216,29 +228,79 @@
 
   // -- state in the URL -------------------------------------------------------
 
+  // The parameters of a search, in the URL, the form and the state.
+  var KEYS = ["q", "topic", "year", "from", "to", "sort"];
+
   function readState() {
     var params = new URLSearchParams(window.location.search);
-    return { q: params.get("q") || "", topic: params.get("topic") || "", year: params.get("year") || "" };
+    var state = {};
+    KEYS.forEach(function (key) { state[key] = params.get(key) || ""; });
+    return state;
   }
 
   function formState() {
-    return { q: box.value, topic: topicSelect.value, year: yearSelect.value };
+    return { q: box.value, topic: topicSelect.value, year: yearSelect.value, from: fromBox.value.trim(),
+      to: toBox.value.trim(), sort: sortSelect.value };
   }
 
   function applyState(state) {
     box.value = state.q;
-    topicSelect.value = state.topic;
-    yearSelect.value = state.year;
-    if (topicSelect.value !== state.topic) topicSelect.value = "";
-    if (yearSelect.value !== state.year) yearSelect.value = "";
+    fromBox.value = state.from;
+    toBox.value = state.to;
+    [[topicSelect, state.topic], [yearSelect, state.year], [sortSelect, state.sort]].forEach(function (pair) {
+      pair[0].value = pair[1];
+      if (pair[0].value !== pair[1]) pair[0].value = "";
+    });
   }
 
   function queryString(state) {
     var params = new URLSearchParams();
-    if (state.q) params.set("q", state.q);
-    if (state.topic) params.set("topic", state.topic);
-    if (state.year) params.set("year", state.year);
+    KEYS.forEach(function (key) { if (state[key]) params.set(key, state[key]); });
     return params.toString();
+  }
+
+  // -- dates ------------------------------------------------------------------------
+
+  /* "2024" or "2024-03" as year * 100 + month (a year's first month, or its
+   * last for the end of a range); null when empty, NaN when not a date. */
+  function monthOf(text, end) {
+    if (!text) return null;
+    var match = /^(\d{4})(?:-(\d{1,2}))?$/.exec(text);
+    if (!match) return NaN;
+    var month = match[2] ? Number(match[2]) : (end ? 12 : 1);
+    return month >= 1 && month <= 12 ? Number(match[1]) * 100 + month : NaN;
+  }
+
+  /* The refs of the state's date range, {low, high} (refs are newest first,
+   * so a range of months is a range of refs); null for no range. */
+  function dateRange(state) {
+    var from = monthOf(state.from, false);
+    var to = monthOf(state.to, true);
+    if (from === null && to === null) return null;
+    var range = { low: Infinity, high: -1 };
+    manifest.months.forEach(function (month) {
+      if ((from === null || month[0] >= from) && (to === null || month[0] <= to)) {
+        range.low = Math.min(range.low, month[1]);
+        range.high = Math.max(range.high, month[2]);
+      }
+    });
+    return range;
+  }
+
+  function badDates(state) {
+    return [monthOf(state.from, false), monthOf(state.to, true)].some(function (month) { return Number.isNaN(month); });
+  }
+
+  function filtered(state) {
+    return Boolean(state.topic || state.year || state.from || state.to);
+  }
+
+  /* Refs in the order the state asks for: as found (relevance), or by date
+   * (refs are newest first). */
+  function sorted(refs, sort) {
+    if (sort === "newest") return refs.slice().sort(function (a, b) { return a - b; });
+    if (sort === "oldest") return refs.slice().sort(function (a, b) { return b - a; });
+    return refs;
   }
 
   function writeState(state, push) {
@@ -315,10 +377,20 @@
   }
 
   function describe(state, count, mode, searched) {
-    var text = count ? plural(count, "result") : "No results";
-    text += " for “" + (searched || state.q.trim()) + "”";
+    var text;
+    if (mode === "browse") {
+      text = count ? plural(count, "article") : "No articles";
+    } else {
+      text = (count ? plural(count, "result") : "No results") + " for “" + (searched || state.q.trim()) + "”";
+    }
     if (state.topic) text += " in " + state.topic;
     if (state.year) text += " from " + state.year;
+    if (state.from && state.to) text += " between " + state.from + " and " + state.to;
+    else if (state.from) text += " since " + state.from;
+    else if (state.to) text += " until " + state.to;
+    if (count > 1 && (mode === "browse" || state.sort)) {
+      text += state.sort === "oldest" ? ", oldest first" : ", newest first";
+    }
     if (count && mode === "any") text += " (no article has all the words; showing articles with some of them)";
     if (searched) text += " (nothing was found for “" + state.q.trim() + "”)";
     return text + ".";
@@ -330,7 +402,7 @@
     suggestion.hidden = true;
     if (!searched.corrections.length || !searched.exact.refs.length) return;
     if (searched.found.refs.length <= searched.exact.refs.length && searched.found.mode === searched.exact.mode) return;
-    var corrected = { q: correctedQuery(state.q, searched.corrections), topic: state.topic, year: state.year };
+    var corrected = Object.assign({}, state, { q: correctedQuery(state.q, searched.corrections) });
     suggestionLink.textContent = corrected.q;
     suggestionLink.href = "?" + queryString(corrected);
     suggestionLink.onclick = function (event) {
@@ -353,22 +425,28 @@
     suggestion.hidden = true;
     tip.hidden = false;
     var plan = engine.plan(state.q);
-    if (!plan.clauses.length) {
+    var browsing = !plan.clauses.length && !state.q.trim() && filtered(state);
+    if (badDates(state) || (!plan.clauses.length && !browsing)) {
       showCounts(topicSelect, null);
       showCounts(yearSelect, null);
       current = { refs: [], shown: 0, plan: plan };
-      say(state.q.trim()
-        ? "Type a longer word: “" + state.q.trim() + "” is too common to search for."
-        : "Type to search " + plural(manifest.docCount, "article") + ".");
+      if (badDates(state)) {
+        say("Write a date as a year (2024) or a year and month (2024-03).");
+      } else {
+        say(state.q.trim()
+          ? "Type a longer word: “" + state.q.trim() + "” is too common to search for."
+          : "Type to search " + plural(manifest.docCount, "article") + ", or choose a topic or dates to list them.");
+      }
       empty.hidden = false;  // no query yet: offer the browsing pages
       tip.hidden = true;
       root.setAttribute("data-state", "idle");
       return Promise.resolve();
     }
     root.setAttribute("data-state", "loading");
-    return searchShards(plan, mine).then(function (shards) {
+    var searching = browsing ? Promise.resolve(browse(plan)) : searchShards(plan, mine).then(function (shards) {
       return mine === generation ? forgive(plan, shards, mine) : null;
-    }).then(function (searched) {
+    });
+    return searching.then(function (searched) {
       if (!searched || mine !== generation) return null;
       var plan = searched.plan;
       var loaded = searched.loaded;
@@ -376,13 +454,17 @@
       var found = searched.found;
       var topics = new Map();
       var years = new Map();
+      var range = dateRange(state);
       var refs = found.refs.filter(function (ref) {
+        var number = Number(ref);
+        if (range && (number < range.low || number > range.high)) return false;
         var topic = topicOf(ref);
         var year = yearOf(ref);
         if (!state.year || year === state.year) topics.set(topic, (topics.get(topic) || 0) + 1);
         if (!state.topic || topic === state.topic) years.set(year, (years.get(year) || 0) + 1);
         return (!state.topic || topic === state.topic) && (!state.year || year === state.year);
       });
+      refs = sorted(refs, found.mode === "browse" && !state.sort ? "newest" : state.sort);
       showCounts(topicSelect, topics);
       showCounts(yearSelect, years);
       current = { refs: refs, shown: 0, plan: plan };
@@ -464,7 +546,7 @@
     search(state);
   });
 
-  [topicSelect, yearSelect].forEach(function (select) {
+  [topicSelect, yearSelect, sortSelect, fromBox, toBox].forEach(function (select) {
     select.addEventListener("change", function () {
       clearTimeout(timer);
       var state = formState();
