@@ -267,6 +267,20 @@ def test_a_date_range_keeps_the_matching_results_and_a_bad_date_says_how_to_writ
     assert_clean(watched_page)
 
 
+def test_a_quoted_phrase_puts_the_articles_holding_it_first_and_marks_it_whole(watched_page, base_url):
+    # The Wu Weiren story says "space" and "conference" more often, never side by side.
+    watched_page.goto(f"{base_url}search.html?q=space conference")
+    wait_for_results(watched_page, "space conference")
+    assert result_titles(watched_page)[0].startswith("Chief Designer Wu Weiren")
+    watched_page.goto(f"{base_url}search.html?q=\"space conference\"")
+    wait_for_results(watched_page, "\"space conference\"")
+    assert result_titles(watched_page)[0].startswith("GalaxySpace")
+    assert result_titles(watched_page)[1].startswith("Chief Designer Wu Weiren")
+    marks = watched_page.locator(".search-result").first.locator("mark").all_text_contents()
+    assert [mark.lower() for mark in marks] == ["space conference"]
+    assert_clean(watched_page)
+
+
 def test_the_exact_title_ranks_first(watched_page, base_url):
     title = seed_articles()[2].meta["title"]
     watched_page.goto(f"{base_url}search.html")

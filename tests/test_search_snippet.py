@@ -81,3 +81,16 @@ def test_without_a_match_in_the_passage_the_summary_stays():
     [missing, absent] = snippets((SUMMARY, BODY, "zeppelin"), (SUMMARY, None, "money"))
     assert text(missing) == SUMMARY and marks(missing) == []
     assert text(absent) == SUMMARY and marks(absent) == []
+
+
+def test_a_quoted_phrase_is_marked_as_one_piece_and_its_words_only_there():
+    [pieces] = snippets((SUMMARY, BODY, '"ferry operators" monday'))
+    assert marks(pieces) == ["ferry operators", "Monday"]
+    [pieces] = snippets(("Operators of the ferry met. The ferry operators agreed.", BODY, '“ferry operators”'))
+    assert marks(pieces) == ["ferry operators"]
+
+
+def test_a_phrase_not_in_the_summary_is_found_in_the_body():
+    [pieces] = snippets((SUMMARY, BODY, '"satellite dish"'))
+    assert marks(pieces) == ["satellite dish"]
+    assert text(pieces).startswith("… ")

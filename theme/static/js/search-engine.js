@@ -101,8 +101,35 @@
       if (term || prefix) planned.push({ term: term, prefix: prefix, text: token.word });
     });
     var title = this.analyze(text).join(" ");
-    return { words: planned, title: title || null };
+    return { words: planned, title: title || null, phrases: this.phrases(text) };
   };
+
+  /* The word terms of a text in order, stop words left out. */
+  Analyzer.prototype.sequence = function (text) {
+    var self = this;
+    return tokens(text).map(function (token) { return self.term(token.word, token.acronym); }).filter(Boolean);
+  };
+
+  /* The phrases of a query: the term sequences of its quoted parts ("..."
+   * or “...”) of two terms or more. */
+  Analyzer.prototype.phrases = function (text) {
+    var self = this;
+    var found = [];
+    (String(text).match(/["\u201c\u201d][^"\u201c\u201d]+["\u201c\u201d]/g) || []).forEach(function (quoted) {
+      var terms = self.sequence(quoted);
+      if (terms.length > 1) found.push(terms);
+    });
+    return found;
+  };
+
+  function indexOfRun(terms, run, from) {
+    for (var i = from || 0; i + run.length <= terms.length; i++) {
+      var j = 0;
+      while (j < run.length && terms[i + j] === run[j]) j++;
+      if (j === run.length) return i;
+    }
+    return -1;
+  }
 
   /* The shard whose range holds term (firsts in JavaScript string order). */
   function shardFor(term, firsts) {
@@ -435,17 +462,52 @@
     return tally.result();
   };
 
+  /* Whether every phrase of the plan is in one of the texts, word for word
+   * (stop words aside, words as the index stems them). */
+  Engine.prototype.hasPhrases = function (texts, plan) {
+    var sequences = texts.map(this.analyzer.sequence, this.analyzer);
+    return (plan.phrases || []).every(function (phrase) {
+      return sequences.some(function (terms) { return indexOfRun(terms, phrase) >= 0; });
+    });
+  };
+
+  /* Where text holds its phrases: [{start, end}] in order, each from the
+   * first word of an occurrence to its last. */
+  Engine.prototype.phraseSpans = function (text, plan) {
+    var analyzer = this.analyzer;
+    var words = [];
+    var re = new RegExp(TOKEN_RE.source, "gu");
+    var match;
+    while ((match = re.exec(text)) !== null) {
+      var token = tokens(match[0])[0];
+      var term = token && analyzer.term(token.word, token.acronym);
+      if (term) words.push({ term: term, start: match.index, end: match.index + match[0].length });
+    }
+    var terms = words.map(function (word) { return word.term; });
+    var spans = [];
+    (plan.phrases || []).forEach(function (phrase) {
+      for (var at = indexOfRun(terms, phrase); at >= 0; at = indexOfRun(terms, phrase, at + phrase.length)) {
+        spans.push({ start: words[at].start, end: words[at + phrase.length - 1].end });
+      }
+    });
+    return spans.sort(function (a, b) { return a.start - b.start; }).filter(function (span, i, all) {
+      return i === 0 || span.start >= all[i - 1].end;
+    });
+  };
+
   /* Where text holds words the query matched: [{start, end}] in order. A word
    * matches when its analyzed term is a query term (same analyzer as the
    * index: "satellites" matches "satellite") or it starts with the prefix of
-   * the word being typed. */
+   * the word being typed; a phrase matches as a whole, and its words only there. */
   Engine.prototype.matches = function (text, plan) {
     var analyzer = this.analyzer;
     var terms = new Set();
     var prefixes = [];
+    var inPhrases = new Set();
+    (plan.phrases || []).forEach(function (phrase) { phrase.forEach(function (term) { inPhrases.add(term); }); });
     plan.words.forEach(function (word) {
-      if (word.term) terms.add(word.term);
-      if (word.prefix) prefixes.push(word.prefix);
+      if (word.term && !inPhrases.has(word.term)) terms.add(word.term);
+      if (word.prefix && !inPhrases.has(word.term)) prefixes.push(word.prefix);
     });
     (plan.corrected || []).forEach(function (correction) {
       correction.terms.forEach(function (term) { terms.add(term); });
@@ -456,9 +518,16 @@
     }
     var spans = [];
     var source = String(text);
+    var phrases = this.phraseSpans(source, plan);
+    var next = 0;  // the first phrase span not passed yet
     var re = new RegExp(TOKEN_RE.source, "gu");
     var match;
     while ((match = re.exec(source)) !== null) {
+      while (next < phrases.length && phrases[next].end <= match.index) next++;
+      if (next < phrases.length && phrases[next].start <= match.index) {
+        if (phrases[next].start === match.index) spans.push(phrases[next]);
+        continue;
+      }
       var token = tokens(match[0])[0];
       if (!token) continue;
       if (hit(token)) {

@@ -7,6 +7,9 @@
   var PAGE_SIZE = 10;
   var DEBOUNCE_MS = 150;
   var SNIPPET_CHARS = 200;  // a body passage shown when the summary has no matched word
+  // Results checked for a quoted phrase (title, summary and the start of the
+  // body, docs/search.md): those that hold it come first.
+  var PHRASE_CHECKED = 30;
 
   var root = document.getElementById("search");
   var registry = window.ARCHIVE_SEARCH;
@@ -123,6 +126,10 @@
     refs.forEach(function (ref) {
       if (!engine.matches(doc(ref).summary, plan).length) numbers.add(passageShard(ref));
     });
+    return loadPassageShards(numbers);
+  }
+
+  function loadPassageShards(numbers) {
     return Promise.all(Array.from(numbers).map(function (n) {
       return registry.passages[n] ? null : loadScript("x/" + n + ".js").catch(function () { return null; });
     }));
@@ -170,6 +177,29 @@
       var word = new RegExp("(^|[^\\p{L}\\p{N}])" + escaped + "(?![\\p{L}\\p{N}])", "iu");
       return text.replace(word, function (all, before) { return before + correction.written; });
     }, query.trim());
+  }
+
+  /* refs with those of the first PHRASE_CHECKED that hold the plan's quoted
+   * phrases (in their title, summary or passage) first. */
+  function phrasesFirst(refs, plan) {
+    if (!plan.phrases.length) return Promise.resolve(refs);
+    var checked = refs.slice(0, PHRASE_CHECKED);
+    function holds(ref, withPassage) {
+      var entry = doc(ref);
+      var texts = [entry.title, entry.summary];
+      if (withPassage) texts.push(passage(ref) || "");
+      return engine.hasPhrases(texts, plan);
+    }
+    return loadDocs(checked).then(function () {
+      var numbers = new Set();
+      checked.forEach(function (ref) { if (!holds(ref, false)) numbers.add(passageShard(ref)); });
+      return loadPassageShards(numbers);
+    }).then(function () {
+      var first = [];
+      var then = [];
+      checked.forEach(function (ref) { (holds(ref, true) ? first : then).push(ref); });
+      return first.concat(then, refs.slice(PHRASE_CHECKED));
+    });
   }
 
   /* Everything the results `refs` show: their documents, then passages. */
@@ -467,9 +497,13 @@
       refs = sorted(refs, found.mode === "browse" && !state.sort ? "newest" : state.sort);
       showCounts(topicSelect, topics);
       showCounts(yearSelect, years);
-      current = { refs: refs, shown: 0, plan: plan };
       var filtered = performance.now();
-      return loadResults(current.refs.slice(0, PAGE_SIZE), plan).then(function () {
+      return (state.sort ? Promise.resolve(refs) : phrasesFirst(refs, plan)).then(function (ordered) {
+        if (mine !== generation) return null;
+        refs = ordered;
+        current = { refs: refs, shown: 0, plan: plan };
+        return loadResults(current.refs.slice(0, PAGE_SIZE), plan);
+      }).then(function () {
         var docsLoaded = performance.now();
         return showMore(mine).then(function () {
           if (mine !== generation) return;
