@@ -386,3 +386,37 @@ def test_without_javascript_the_page_links_to_topics_tags_and_archives(browser, 
         "./topics/index.html", "./tags/index.html", "./archives/index.html"]
     assert not page.locator("#search").is_visible()
     context.close()
+
+
+# Collects the page's layout shifts (as CLS counts them: not right after input).
+LAYOUT_SHIFTS = """
+window.__shifts = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shifts.push(entry.value);
+}).observe({ type: "layout-shift", buffered: true });
+"""
+
+
+def test_on_a_phone_one_box_no_key_hints_the_first_result_on_screen_and_nothing_shifts(browser, base_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=3,
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.add_init_script(LAYOUT_SHIFTS)
+    page.goto(f"{base_url}search.html?q=china")
+    wait_for_results(page, "china")
+    page.wait_for_timeout(300)  # shifts are reported after the frame that made them
+    assert page.locator("input[type=search]:visible").count() == 1
+    assert page.locator("#search-query").is_visible()
+    assert page.locator(".search__keys").is_hidden()
+    first = page.locator(".search-result").first.bounding_box()
+    assert first["y"] + 60 <= 844, first  # its title and date within the first screen
+    shifts = page.evaluate("window.__shifts")
+    assert sum(shifts) < 0.02, shifts
+    context.close()
+
+
+def test_the_search_scripts_are_deferred_and_lunr_is_the_minified_build(site):
+    html = (site / "search.html").read_text(encoding="utf-8")
+    scripts = re.findall(r"<script[^>]*>", html)
+    assert len(scripts) >= 6 and all(" defer" in tag for tag in scripts)
+    assert (site / "search" / "lunr.js").read_bytes() == (ROOT / "node_modules" / "lunr" / "lunr.min.js").read_bytes()

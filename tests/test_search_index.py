@@ -444,7 +444,7 @@ def test_missing_lunr_js_says_how_to_get_it(tmp_path):
     missing = tmp_path / "node_modules" / "lunr" / "lunr.js"
     with pytest.raises(search_settings.SearchSettingsError, match=r"lunr.js not found; run `npm ci`"):
         search_settings.lunr_js_path(search_settings.settings_from({"lunr_js": str(missing)}))
-    assert search_settings.lunr_js_path(search_settings.settings_from(None)).name == "lunr.js"  # node_modules of the repository
+    assert search_settings.lunr_js_path(search_settings.settings_from(None)).name == "lunr.min.js"  # node_modules of the repository
 
 
 def test_missing_porter2_says_how_to_get_it(tmp_path):

@@ -20,7 +20,7 @@ DEFAULTS = {
     "word_shard_bytes": 16_000,  # target raw size of one shard of the word list typos are corrected against
     "snippet_chars": 1500,  # body text kept per document for snippets (cut at a sentence end)
     "passage_shard_size": 5,  # documents per passage shard (loaded only when a summary has no match)
-    "lunr_js": None,  # path of lunr.js; None: node_modules/lunr/lunr.js of the repository
+    "lunr_js": None,  # path of lunr.js; None: node_modules/lunr/lunr.min.js of the repository
     "porter2_js": None,  # path of the porter2 stemmer; None: node_modules/porter2/dist/index.js
     "cache_path": None,  # folder of analyzed-article cache; None: <CACHE_PATH>/search
     # Build the index in a forked process while Pelican writes the pages
@@ -52,7 +52,7 @@ def settings_from(value):
 
 def lunr_js_path(options):
     """The lunr.js to copy into the site; SearchSettingsError says how to get it when it is missing."""
-    return _script_path(options["lunr_js"], ("lunr", "lunr.js"), MISSING_LUNR_JS)
+    return _script_path(options["lunr_js"], ("lunr", "lunr.min.js"), MISSING_LUNR_JS)
 
 
 def porter2_js_path(options):

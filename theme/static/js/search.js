@@ -614,6 +614,7 @@
   root.hidden = false;
   var initial = readState();
   applyState(initial);
+  if (filtered(initial) || initial.sort) document.getElementById("search-options").open = true;
   // The first search starts once the page has painted: its index files then
   // arrive to an idle page instead of queueing behind the first layout and
   // paint, and the search box shows without waiting for them.
