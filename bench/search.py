@@ -9,6 +9,9 @@ with the repository's settings, then measured:
   log line), cold (no cache) and again with the analysis cache warm;
 - index: bytes of the generated search files, raw and gzip (term shards,
   document shards, passage shards, manifest), the number of files and the largest shard;
+- relevance (for an archive of distinct stories, the 1,000 articles): MRR@10
+  and hit@10 of known-item queries per kind, typos, word forms and phrases
+  among them (bench/relevance.py);
 - browser: for a fixed set of queries, each in a fresh headless Chromium
   context (a first search: nothing cached), the index bytes the search page
   loaded (raw and gzip, lunr.js counted apart), the time to load them and the
@@ -35,7 +38,7 @@ import time
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from bench import corpus
+from bench import corpus, relevance
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, serve_directory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +48,8 @@ QUERIES = [
     "music", "football", "oil prices", "sat", "broadband", "world cup", "bank interest rates",
     "microsoft", "olympic", "chancellor brown", "games console", "strike", "china",
     "box office", "the best new phone",
+    # Misspelt (their word-list shards are loaded too) and a quoted phrase.
+    "goverment", "tarrifs", "\"interest rates\"",
 ]
 _SEARCH_LOG = re.compile(r"Search index: (\d+) articles, (\d+) term shards, (\d+) files in ([\d.]+) s")
 
@@ -183,6 +188,8 @@ def bench_size(count, workdir, browser, rebuild=True):
         "index": index_sizes(output / "search"),
         "browser": {},
     }
+    if count <= len(corpus.unique_rows(corpus.load())):  # no replicas: every article its own story
+        result["relevance"] = relevance.measure(content, output)
     result["browser"]["file"] = summarize(first_searches(browser, output.as_uri() + "/", output))
     with serve_directory(output, prefix="news-archive") as url:
         result["browser"]["http"] = summarize(first_searches(browser, url, output))
@@ -219,6 +226,8 @@ def table(results):
                 f"{s['work_ms_p50']:>8.1f}ms{s['work_ms_p95']:>8.1f}ms"
                 f"  (passages <= {_kb(s['passages_gzip_max'])} gzip; load average {s['load_average']:.1f})"
             )
+        if "relevance" in r:
+            lines.append(relevance.table(r["relevance"]))
     lines.append("Targets at 10,000 articles: first search <= 300 KB gzip (~1 MB raw) of index files, "
                  "results <= 100 ms after they are loaded.")
     lines.append("search: from the last index file's arrival to results on screen (shards are searched as "

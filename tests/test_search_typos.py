@@ -13,6 +13,8 @@ import textwrap
 
 import pytest
 
+from bench.relevance import misspelt
+
 from .conftest import ROOT, build_site, copy_content
 from .test_search_agreement import NODE, node_search
 from . import search_reference as reference
@@ -78,20 +80,6 @@ def titles(site):
         text = (search_dir / "d" / f"{number}.js").read_text(encoding="utf-8")
         found += [entry["title"] for entry in js_assigned(text)]
     return found
-
-
-def misspelt(word, generator):
-    """``word`` with one edit: a letter dropped, doubled, replaced or swapped with the next (not the first)."""
-    position = generator.randrange(1, len(word) - 1)
-    kind = generator.choice(["drop", "double", "replace", "swap"])
-    if kind == "drop":
-        return word[:position] + word[position + 1:]
-    if kind == "double":
-        return word[:position] + word[position] + word[position:]
-    if kind == "replace":
-        letter = generator.choice([c for c in "aeioulnrst" if c != word[position]])
-        return word[:position] + letter + word[position + 1:]
-    return word[:position] + word[position + 1] + word[position] + word[position + 2:]
 
 
 def test_a_word_found_nowhere_is_corrected_to_the_nearest_frequent_word(site):

@@ -3,7 +3,8 @@
  * stdin: {"site": "<output dir>", "queries": [...], "texts": [...]}
  *        optional "words": [...] whole words to score alone,
  *                 "hits": [...] queries whose every clause's results are wanted
- *                 "typos": [...] queries searched as search.html does, misspellings corrected
+ *                 "typos": [...] queries searched as search.html does (misspellings corrected,
+ *                            quoted phrases first), "top": keep only so many refs of each
  * stdout: {"searches": {query: {"refs": [...], "mode": "all"|"any"}},
  *          "arrivals": {query: the same, shards searched in reverse order},
  *          "analyze": {text: [terms]}, "shards": {query: [numbers]},
@@ -73,16 +74,21 @@ for (const query of input.hits || []) {
     output.hits[query][key] = Object.fromEntries(results.refs.map((ref, i) => [String(ref), results.scores[i]]));
   }
 }
+const DOC_SHARD = registry.manifest.docShardSize;
+const PASSAGE_SHARD = registry.manifest.passageShardSize;
+const texts = (ref) => {
+  const number = Number(ref);
+  const [d, x] = [Math.floor(number / DOC_SHARD), Math.floor(number / PASSAGE_SHARD)];
+  if (!registry.docs[d]) load(`d/${d}.js`);
+  if (!registry.passages[x]) load(`x/${x}.js`);
+  const entry = registry.docs[d][number - d * DOC_SHARD];
+  return [entry.title, entry.summary, registry.passages[x][number - x * PASSAGE_SHARD]];
+};
 for (const query of input.typos || []) {
-  const plan = engine.plan(query);
-  const tally = engine.tally(plan);
-  for (const n of plan.shards) tally.add(n, shard(n));
-  const exact = tally.result();
-  const rare = engine.rare(tally);
-  const corrections = rare.length ? engine.corrections(rare, wordShard) : [];
-  const found = corrections.length ? engine.run(engine.corrected(plan, corrections), shard) : exact;
-  output.typos[query] = { refs: found.refs, mode: found.mode, exact: exact.refs,
-    corrections: corrections.map((c) => ({ text: c.text, written: c.written, terms: c.terms })) };
+  const found = engine.searchNow(query, shard, wordShard, texts);
+  output.typos[query] = { refs: found.refs.slice(0, input.top || found.refs.length), mode: found.mode,
+    exact: found.exact.slice(0, input.top || found.exact.length),
+    corrections: found.corrections.map((c) => ({ text: c.text, written: c.written, terms: c.terms })) };
 }
 for (const text of input.texts || []) {
   output.analyze[text] = engine.analyzer.analyze(text);

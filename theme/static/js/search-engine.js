@@ -450,6 +450,47 @@
       shards: Array.from(needed).sort(function (a, b) { return a - b; }) };
   };
 
+  // Results checked for the quoted phrases of a query (docs/search.md, "Phrases").
+  var PHRASE_CHECKED = 30;
+
+  /* The first PHRASE_CHECKED refs to check for the plan's phrases (none
+   * without phrases): their documents and passages are needed. */
+  Engine.prototype.phraseChecked = function (refs, plan) {
+    return plan.phrases && plan.phrases.length ? refs.slice(0, PHRASE_CHECKED) : [];
+  };
+
+  /* refs with those of phraseChecked that hold every phrase first; texts(ref)
+   * returns the [title, summary, passage] of a result. */
+  Engine.prototype.phrasesFirst = function (refs, plan, texts) {
+    var checked = this.phraseChecked(refs, plan);
+    if (!checked.length) return refs;
+    var self = this;
+    var first = [];
+    var then = [];
+    checked.forEach(function (ref) { (self.hasPhrases(texts(ref), plan) ? first : then).push(ref); });
+    return first.concat(then, refs.slice(checked.length));
+  };
+
+  /* A whole search at once, as search.html makes it step by step while files
+   * load: the words as written, the corrections of rare ones, phrases first.
+   * shard(n) and words(n) return term shard n and word-list shard n as the
+   * plugin writes them, texts(ref) as for phrasesFirst. */
+  Engine.prototype.searchNow = function (text, shard, words, texts) {
+    var plan = this.plan(text);
+    var tally = this.tally(plan);
+    plan.shards.forEach(function (n) { tally.add(n, shard(n)); });
+    var exact = tally.result();
+    var rare = this.rare(tally);
+    var corrections = rare.length ? this.corrections(rare, words) : [];
+    var found = exact;
+    if (corrections.length) {
+      plan = this.corrected(plan, corrections);
+      found = this.run(plan, shard);
+    }
+    return { refs: this.phrasesFirst(found.refs, plan, texts), mode: found.mode, exact: exact.refs,
+      corrections: corrections };
+  };
+
   /* A loaded term shard from its data (as the plugin writes it). */
   Engine.prototype.shard = function (data) {
     return { index: this.lunr.Index.load(data.index), exact: data.exact, prefixes: data.prefixes };

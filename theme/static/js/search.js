@@ -7,9 +7,6 @@
   var PAGE_SIZE = 10;
   var DEBOUNCE_MS = 150;
   var SNIPPET_CHARS = 200;  // a body passage shown when the summary has no matched word
-  // Results checked for a quoted phrase (title, summary and the start of the
-  // body, docs/search.md): those that hold it come first.
-  var PHRASE_CHECKED = 30;
 
   var root = document.getElementById("search");
   var registry = window.ARCHIVE_SEARCH;
@@ -179,26 +176,23 @@
     }, query.trim());
   }
 
-  /* refs with those of the first PHRASE_CHECKED that hold the plan's quoted
-   * phrases (in their title, summary or passage) first. */
+  /* refs with those of the first results that hold the plan's quoted
+   * phrases (in their title, summary or passage) first (search-engine.js). */
   function phrasesFirst(refs, plan) {
-    if (!plan.phrases.length) return Promise.resolve(refs);
-    var checked = refs.slice(0, PHRASE_CHECKED);
-    function holds(ref, withPassage) {
+    var checked = engine.phraseChecked(refs, plan);
+    if (!checked.length) return Promise.resolve(refs);
+    function texts(ref) {
       var entry = doc(ref);
-      var texts = [entry.title, entry.summary];
-      if (withPassage) texts.push(passage(ref) || "");
-      return engine.hasPhrases(texts, plan);
+      return [entry.title, entry.summary, passage(ref) || ""];
     }
     return loadDocs(checked).then(function () {
       var numbers = new Set();
-      checked.forEach(function (ref) { if (!holds(ref, false)) numbers.add(passageShard(ref)); });
+      checked.forEach(function (ref) {
+        if (!engine.hasPhrases([doc(ref).title, doc(ref).summary], plan)) numbers.add(passageShard(ref));
+      });
       return loadPassageShards(numbers);
     }).then(function () {
-      var first = [];
-      var then = [];
-      checked.forEach(function (ref) { (holds(ref, true) ? first : then).push(ref); });
-      return first.concat(then, refs.slice(PHRASE_CHECKED));
+      return engine.phrasesFirst(refs, plan, texts);
     });
   }
 
