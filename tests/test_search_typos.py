@@ -103,7 +103,8 @@ def test_a_rare_misspelling_found_as_written_comes_first_and_the_word_meant_foll
 
 
 def test_words_found_often_enough_short_words_and_nonsense_are_left_alone(site):
-    found = node_search(site, [], typos=["ferry", "fery", "eferry", "fer", "zzzzqqq", "tariffs"])["typos"]
+    found = node_search(site, [], typos=["ferry", "fery", "eferry", "fer", "zzzzqqq", "tariffs", "ferr"])["typos"]
+    assert found["ferr"]["corrections"] == [] and found["ferr"]["refs"]  # still being typed, not "ferry" misspelt
     assert found["ferry"]["corrections"] == [] and found["tariffs"]["corrections"] == []
     assert found["fery"]["corrections"][0]["written"] == "ferry" and found["fery"]["refs"]
     assert found["eferry"]["corrections"] == []  # a first letter is never corrected

@@ -317,21 +317,29 @@
   };
 
   /* The words of the plan that may be misspelt: [{word: number, text, term,
-   * docs}] for each word found in fewer than `few` articles (as written). */
+   * docs}] for each word found in fewer than `few` articles as written, by
+   * its term or, for the last word, as a prefix (a word being typed that
+   * starts words of the archive is not corrected). */
   Tally.prototype.rare = function (few, minLength) {
     var plan = this.plan;
     var hits = this.hits;
-    var rare = [];
+    var found = new Map();  // word number -> {term, docs: Set}
     plan.clauses.forEach(function (clause, number) {
-      if (clause.word === null || clause.wildcard || clause.correction) return;
-      var text = plan.words[clause.word].text;
-      if (text.length < minLength) return;
-      var docs = new Set();
+      if (clause.word === null || clause.correction) return;
+      if (!found.has(clause.word)) found.set(clause.word, { term: null, docs: new Set() });
+      var word = found.get(clause.word);
+      if (!clause.wildcard) word.term = clause.term;
       clause.shards.forEach(function (n) {
         var results = hits.get(number + "/" + n);
-        if (results) results.refs.forEach(function (ref) { docs.add(ref); });
+        if (results) results.refs.forEach(function (ref) { word.docs.add(ref); });
       });
-      if (docs.size < few) rare.push({ word: clause.word, text: text, term: clause.term, docs: docs.size });
+    });
+    var rare = [];
+    found.forEach(function (word, number) {
+      var text = plan.words[number].text;
+      if (word.term && text.length >= minLength && word.docs.size < few) {
+        rare.push({ word: number, text: text, term: word.term, docs: word.docs.size });
+      }
     });
     return rare;
   };
