@@ -78,7 +78,8 @@ def gz(data):
 
 def index_sizes(search_dir):
     sizes = {}
-    for label, pattern in (("terms", "t/*.js"), ("docs", "d/*.js"), ("passages", "x/*.js"), ("manifest", "manifest.js"), ("lunr", "lunr.js")):
+    for label, pattern in (("terms", "t/*.js"), ("docs", "d/*.js"), ("passages", "x/*.js"), ("words", "w/*.js"),
+                           ("manifest", "manifest.js"), ("lunr", "lunr.js")):
         files = sorted(search_dir.glob(pattern))
         blobs = [path.read_bytes() for path in files]
         sizes[label] = {
@@ -213,6 +214,7 @@ def table(results):
             f"{index['docs']['files']:,} doc shards {_kb(index['docs']['raw'])} / {_kb(index['docs']['gzip'])}; "
             f"{index['passages']['files']:,} passage shards {_kb(index['passages']['raw'])} / "
             f"{_kb(index['passages']['gzip'])}; "
+            f"{index['words']['files']:,} word shards {_kb(index['words']['raw'])} / {_kb(index['words']['gzip'])}; "
             f"manifest {_kb(index['manifest']['raw'])} / {_kb(index['manifest']['gzip'])}; "
             f"lunr.js {_kb(index['lunr']['raw'])} / {_kb(index['lunr']['gzip'])}",
             f"{'first search':<14}{'raw p50':>10}{'raw max':>10}{'gzip p50':>10}{'gzip max':>10}"
