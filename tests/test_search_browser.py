@@ -338,6 +338,8 @@ def test_topic_and_year_filters_narrow_the_results(watched_page, payload_url):
     watched_page.goto(f"{payload_url}search.html?q=china")
     wait_for_results(watched_page, "china")
     everything = result_titles(watched_page)
+    assert watched_page.locator("#search-topic").is_hidden()  # folded until asked for
+    watched_page.click("#search-options summary")
     watched_page.select_option("#search-topic", "Technology")
     watched_page.wait_for_url(re.compile(r"topic=Technology"))
     wait_for_results(watched_page, "china")
