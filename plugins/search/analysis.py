@@ -67,17 +67,32 @@ def tokens(text):
     else empty; ``acronym`` says the word was written in capitals or initials
     ("US", "U.S."), which are never stop words.
     """
-    text = unicodedata.normalize("NFC", text).replace("\u2019", "'")
-    found = []
-    for token in _TOKEN_RE.findall(text):
-        lower = token.lower()
-        segments = [strip_possessive(_joined(segment)) for segment in _HYPHENS_RE.split(strip_possessive(lower))]
-        word = "".join(segments)
-        if not word:
-            continue
-        acronym = len(word) > 1 and (token.upper() == token != lower or "." in lower and "." not in word)
-        found.append((word, [segment for segment in segments if segment] if len(segments) > 1 else [], acronym))
-    return found
+    found = map(_token, _TOKEN_RE.findall(unicodedata.normalize("NFC", text).replace("\u2019", "'")))
+    return [token for token in found if token]
+
+
+# Per distinct token (an archive repeats each thousands of times), cached: the
+# analysis of every article was several times slower without.
+@functools.lru_cache(maxsize=500_000)
+def _token(token):
+    """(word, parts, acronym) of one token (see :func:`tokens`), None when nothing is left of it."""
+    lower = token.lower()
+    segments = [strip_possessive(_joined(segment)) for segment in _HYPHENS_RE.split(strip_possessive(lower))]
+    word = "".join(segments)
+    if not word:
+        return None
+    acronym = len(word) > 1 and (token.upper() == token != lower or "." in lower and "." not in word)
+    return word, tuple(segment for segment in segments if segment) if len(segments) > 1 else (), acronym
+
+
+@functools.lru_cache(maxsize=500_000)
+def _token_terms(token):
+    """The index terms of one token: its word's, then its parts' (stop words dropped)."""
+    found = _token(token)
+    if not found:
+        return ()
+    word, parts, acronym = found
+    return tuple(filter(None, (term(piece, acronym) for piece in (word, *parts))))
 
 
 def words(text):
@@ -108,11 +123,8 @@ def term(word, acronym=False):
 def analyze(text):
     """Index terms of ``text``: each word's (see :func:`tokens`), then its parts', stop words dropped."""
     terms = []
-    for word, parts, acronym in tokens(text):
-        for piece in (word, *parts):
-            found = term(piece, acronym)
-            if found:
-                terms.append(found)
+    for token in _TOKEN_RE.findall(unicodedata.normalize("NFC", text).replace("\u2019", "'")):
+        terms += _token_terms(token)
     return terms
 
 

@@ -49,7 +49,7 @@ def analyzed_fields(doc):
 def written_words(doc):
     """The distinct words of a document as written (lower case) that corrections may lead to."""
     texts = [doc["title"], doc["summary"], doc["body"], *doc["tags"]]
-    return sorted({word for text in texts for word in words(text) if correctable(word)})
+    return sorted(filter(correctable, {word for text in texts for word in words(text)}))
 
 
 def analysis_of(doc):
