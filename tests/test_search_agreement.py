@@ -65,9 +65,9 @@ def small_site(tmp_path_factory):
     return build_small_site(tmp_path_factory.mktemp("agreement"))
 
 
-def node_search(site, queries, texts=(), words=(), hits=(), typos=()):
+def node_search(site, queries, texts=(), words=(), hits=(), typos=(), typing=False):
     payload = json.dumps({"site": str(site), "queries": list(queries), "texts": list(texts), "words": list(words),
-                          "hits": list(hits), "typos": list(typos)})
+                          "hits": list(hits), "typos": list(typos), "typing": typing})
     result = subprocess.run(
         [NODE, str(ROOT / "tests" / "js" / "agreement.js")],
         input=payload, capture_output=True, text=True, cwd=ROOT, timeout=120,

@@ -103,13 +103,19 @@ def test_a_rare_misspelling_found_as_written_comes_first_and_the_word_meant_foll
 
 
 def test_words_found_often_enough_short_words_and_nonsense_are_left_alone(site):
-    found = node_search(site, [], typos=["ferry", "fery", "eferry", "fer", "zzzzqqq", "tariffs", "ferr"])["typos"]
-    assert found["ferr"]["corrections"] == [] and found["ferr"]["refs"]  # still being typed, not "ferry" misspelt
+    found = node_search(site, [], typos=["ferry", "fery", "eferry", "fer", "zzzzqqq", "tariffs"])["typos"]
     assert found["ferry"]["corrections"] == [] and found["tariffs"]["corrections"] == []
     assert found["fery"]["corrections"][0]["written"] == "ferry" and found["fery"]["refs"]
     assert found["eferry"]["corrections"] == []  # a first letter is never corrected
     assert found["fer"]["corrections"] == []  # too short
     assert found["zzzzqqq"] == {"refs": [], "mode": "all", "exact": [], "corrections": []}
+
+
+def test_a_word_being_typed_that_starts_words_is_corrected_only_once_submitted(site):
+    typed = node_search(site, [], typos=["ferr"], typing=True)["typos"]["ferr"]
+    assert typed["corrections"] == [] and typed["refs"]  # "ferry" is on its way
+    submitted = node_search(site, [], typos=["ferr"])["typos"]["ferr"]
+    assert submitted["corrections"][0]["written"] == "ferry"
 
 
 def test_each_title_word_misspelt_once_finds_its_article_in_the_first_ten(site):

@@ -4,7 +4,8 @@
  *        optional "words": [...] whole words to score alone,
  *                 "hits": [...] queries whose every clause's results are wanted
  *                 "typos": [...] queries searched as search.html does (misspellings corrected,
- *                            quoted phrases first), "top": keep only so many refs of each
+ *                            quoted phrases first), "top": keep only so many refs of each,
+ *                 "typing": the typos are being typed (a prefix found is not misspelt)
  * stdout: {"searches": {query: {"refs": [...], "mode": "all"|"any"}},
  *          "arrivals": {query: the same, shards searched in reverse order},
  *          "analyze": {text: [terms]}, "shards": {query: [numbers]},
@@ -85,7 +86,7 @@ const texts = (ref) => {
   return [entry.title, entry.summary, registry.passages[x][number - x * PASSAGE_SHARD]];
 };
 for (const query of input.typos || []) {
-  const found = engine.searchNow(query, shard, wordShard, texts);
+  const found = engine.searchNow(query, shard, wordShard, texts, Boolean(input.typing));
   output.typos[query] = { refs: found.refs.slice(0, input.top || found.refs.length), mode: found.mode,
     exact: found.exact.slice(0, input.top || found.exact.length),
     corrections: found.corrections.map((c) => ({ text: c.text, written: c.written, terms: c.terms })) };

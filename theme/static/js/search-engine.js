@@ -318,14 +318,15 @@
 
   /* The words of the plan that may be misspelt: [{word: number, text, term,
    * docs}] for each word found in fewer than `few` articles as written, by
-   * its term or, for the last word, as a prefix (a word being typed that
-   * starts words of the archive is not corrected). */
-  Tally.prototype.rare = function (few, minLength) {
+   * its term or, while `typing`, for the last word, as a prefix (a word
+   * being typed that starts words of the archive is not corrected; a query
+   * submitted is complete: "agreees" is not the start of "agreement"). */
+  Tally.prototype.rare = function (few, minLength, typing) {
     var plan = this.plan;
     var hits = this.hits;
     var found = new Map();  // word number -> {term, docs: Set}
     plan.clauses.forEach(function (clause, number) {
-      if (clause.word === null || clause.correction) return;
+      if (clause.word === null || clause.correction || (clause.wildcard && !typing)) return;
       if (!found.has(clause.word)) found.set(clause.word, { term: null, docs: new Set() });
       var word = found.get(clause.word);
       if (!clause.wildcard) word.term = clause.term;
@@ -375,9 +376,9 @@
   }
 
   /* The words of a searched plan that may be misspelt (see Tally.rare). */
-  Engine.prototype.rare = function (tally) {
+  Engine.prototype.rare = function (tally, typing) {
     var rule = this.manifest.correction;
-    return tally.rare(rule.fewDocs, rule.minLength);
+    return tally.rare(rule.fewDocs, rule.minLength, typing);
   };
 
   /* The word-list shards that may hold the corrections of the rare words:
@@ -482,13 +483,13 @@
   /* A whole search at once, as search.html makes it step by step while files
    * load: the words as written, the corrections of rare ones, phrases first.
    * shard(n) and words(n) return term shard n and word-list shard n as the
-   * plugin writes them, texts(ref) as for phrasesFirst. */
-  Engine.prototype.searchNow = function (text, shard, words, texts) {
+   * plugin writes them, texts(ref) as for phrasesFirst; typing: as Tally.rare. */
+  Engine.prototype.searchNow = function (text, shard, words, texts, typing) {
     var plan = this.plan(text);
     var tally = this.tally(plan);
     plan.shards.forEach(function (n) { tally.add(n, shard(n)); });
     var exact = tally.result();
-    var rare = this.rare(tally);
+    var rare = this.rare(tally, typing);
     var corrections = rare.length ? this.corrections(rare, words) : [];
     var found = exact;
     if (corrections.length) {

@@ -143,10 +143,10 @@
   /* The search of a plan whose term shards were searched, with its rare
    * words corrected when the archive has words near them (search-engine.js):
    * {plan, found, loaded, work, corrections, exact: the results as written}. */
-  function forgive(plan, shards, mine) {
+  function forgive(plan, shards, mine, typing) {
     var exact = shards.tally.result();
     var plain = { plan: plan, found: exact, exact: exact, loaded: shards.loaded, work: shards.work, corrections: [] };
-    var rare = engine.rare(shards.tally);
+    var rare = engine.rare(shards.tally, typing);
     if (!rare.length) return Promise.resolve(plain);
     return loadWords(engine.wordShards(rare)).then(function () {
       if (mine !== generation) return plain;
@@ -440,7 +440,8 @@
     suggestion.hidden = false;
   }
 
-  function search(state) {
+  /* Search for state; typing: the query is being typed (see Tally.rare). */
+  function search(state, typing) {
     var mine = ++generation;
     var started = performance.now();
     list.textContent = "";
@@ -468,7 +469,7 @@
     }
     root.setAttribute("data-state", "loading");
     var searching = browsing ? Promise.resolve(browse(plan)) : searchShards(plan, mine).then(function (shards) {
-      return mine === generation ? forgive(plan, shards, mine) : null;
+      return mine === generation ? forgive(plan, shards, mine, typing) : null;
     });
     return searching.then(function (searched) {
       if (!searched || mine !== generation) return null;
@@ -536,7 +537,7 @@
       var state = formState();
       writeState(state, settled);
       settled = false;
-      search(state);
+      search(state, true);
     }, DEBOUNCE_MS);
   });
 
