@@ -18,7 +18,7 @@ import zipfile
 
 from .errors import ArchivistError, InputError
 from .settings import DEFAULT_SETTINGS_FILE, load_settings
-from .validate import archive_files, read, options
+from .checks import archive_files, options, read
 
 DEFAULT_OUTPUT = "dist"
 

@@ -11,7 +11,8 @@ import os
 from .errors import InputError
 from .frontmatter import render
 from .settings import articles_dir
-from .validate import PLACEHOLDER_RE, SLUG_RE, archive_files, effective_slug, read, options
+from .checks import PLACEHOLDER_RE, archive_files, options, read
+from .slugs import article_slug, effective_slug
 
 PLACEHOLDER_BODY = (
     "TODO: write the article here, one paragraph per line, in Markdown.\n\n"
@@ -54,8 +55,8 @@ def new_article(title, category, settings, date=None, source=None):
         "source": source or "TODO: the publication the article comes from",
         "slug": None,
     }
-    slug = effective_slug({"title": title}, settings)
-    if not slug or not SLUG_RE.match(slug):
+    slug = article_slug(title, settings)
+    if not slug:
         raise InputError(f"cannot make a web address (slug) from the headline {title!r}: use letters or digits")
     meta["slug"] = slug
     opts = options(settings)

@@ -74,7 +74,7 @@ def test_the_checks_of_unchanged_files_are_kept_in_the_cache_folder(content, tmp
     sources = sorted(str(p) for p in (content / "articles").rglob("*.md"))
     first = guard.check_sources(sources, settings)
     assert (tmp_path / "cache" / guard.CACHE_FILE).is_file()
-    monkeypatch.setattr(guard.validate, "check_file_alone", lambda *args: pytest.fail("checked again"))
+    monkeypatch.setattr(guard.checks.files, "check_file_alone", lambda *args: pytest.fail("checked again"))
     assert guard.check_sources(sources, settings) == first
 
 

@@ -1,9 +1,9 @@
-"""Every article the importer writes passes the build's checks (archivist.validate); else nothing is written."""
+"""Every article the importer writes passes the build's checks (archivist.checks); else nothing is written."""
 
 import json
 from pathlib import Path
 
-from archivist import tags, validate
+from archivist import checks, tags
 from archivist.cli import main
 from archivist.settings import load_settings
 from .conftest import ROOT
@@ -63,8 +63,8 @@ def test_too_few_tags_are_topped_up_and_the_written_files_pass_check(tmp_path, c
     assert run(source, out, "--source", "Newswire") == 0
     written = [str(p) for p in files(out)]
     assert len(written) == 3
-    findings = validate.check_files(written, load_settings(SETTINGS), archive=written)
-    assert [f for f in findings if f.severity == validate.ERROR] == []
+    findings = checks.check_files(written, load_settings(SETTINGS), archive=written)
+    assert [f for f in findings if f.severity == checks.ERROR] == []
     first = next(p for p in written if "elena-marsh" in p)
     text = Path(first).read_text(encoding="utf-8")
     assert "  - Ferries\n" in text and text.count("\n  - ") >= tags.MIN_TAGS
