@@ -116,7 +116,10 @@ def plan(inputs, settings, out_dir, reference_date=None, source="", category=Non
         body = render_body(paragraphs)
         lines = (paragraphs[0].line, paragraphs[-1].last_line)
         item = Proposed({}, body, document.path, lines, fingerprint(body))
-        meta = enrich.enrich(paragraphs, context, document.meta)
+        try:
+            meta = enrich.enrich(paragraphs, context, document.meta)
+        except InputError as exc:  # a value of the input record, such as 'date': '2025-02-30'
+            raise InputError(exc.message, path=document.path, line=lines[0]) from None
         given_category = document.meta.get("category")
         if given_category and given_category not in topics:
             raise InputError(f"category {given_category!r} is not one of ARCHIVE_TOPICS: {', '.join(topics)}",

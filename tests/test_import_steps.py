@@ -123,7 +123,7 @@ def test_other_weekdays_and_calendar_dates_are_ignored():
 
 
 def test_bad_date_message():
-    with pytest.raises(ValueError, match="2025-03-16"):
+    with pytest.raises(InputError, match="2025-03-16"):
         dates.parse_date("16/03/2025")
 
 
