@@ -298,17 +298,6 @@ def test_a_missing_path_is_an_error(archive, capsys):
     assert "content/articles/nope.md: no such file or folder" in err
 
 
-def test_every_command_has_help(capsys):
-    from archivist.cli import build_parser
-
-    parser = build_parser()
-    actions = [a for a in parser._subparsers._group_actions if hasattr(a, "choices")]
-    commands = actions[0].choices
-    assert {"check", "new"} <= set(commands)
-    for name, sub in commands.items():
-        assert sub.description, f"'archivist {name}' has no description"
-
-
 # Pure functions, without files.
 
 def test_tag_key_ignores_case_spaces_and_punctuation():
