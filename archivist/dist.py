@@ -18,7 +18,7 @@ import zipfile
 from .errors import ArchivistError, InputError
 from .settings import DEFAULT_SETTINGS_FILE, load_settings
 from .slugs import pelican_slug
-from .checks import archive_files, options, read
+from .checks import archive_files, options, read_file
 
 DEFAULT_OUTPUT = "dist"
 
@@ -33,8 +33,7 @@ def newest_date(settings):
     opts = options(settings)
     dates = []
     for path in archive_files(settings):
-        with open(path, "rb") as handle:
-            parsed = read(path, handle.read(), opts)
+        parsed = read_file(path, opts)
         value = parsed.meta.get("date")
         if isinstance(value, datetime.datetime):
             value = value.date()

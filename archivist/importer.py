@@ -152,10 +152,7 @@ def problems(proposed, settings, out_dir, today=None):
         archive = checks.archive_files(settings)
     else:
         archive = [f for f in checks.walk_files(out_dir) if f.endswith(".md")] if os.path.isdir(out_dir) else []
-    existing = []
-    for path in archive:
-        with open(path, "rb") as handle:
-            existing.append(checks.read(checks.display_path(path), handle.read(), opts))
+    existing = [checks.read_file(path, opts, shown_as=checks.display_path(path)) for path in archive]
     new = [item for item in proposed if item.target]
     planned = [
         checks.read(checks.display_path(item.target), frontmatter.render(item.meta, item.body).encode("utf-8"), opts)

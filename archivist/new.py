@@ -11,7 +11,7 @@ import os
 from .errors import InputError
 from .frontmatter import render
 from .settings import articles_dir
-from .checks import PLACEHOLDER_RE, archive_files, options, read
+from .checks import PLACEHOLDER_RE, archive_files, options, read_file
 from .slugs import article_slug, effective_slug
 
 PLACEHOLDER_BODY = (
@@ -63,8 +63,7 @@ def new_article(title, category, settings, date=None, source=None):
     for path in archive_files(settings):
         if not path.endswith(".md"):
             continue
-        with open(path, "rb") as handle:
-            parsed = read(path, handle.read(), opts)
+        parsed = read_file(path, opts)
         if parsed.readable and effective_slug(parsed.meta, settings) == slug:
             raise InputError(
                 f"the slug '{slug}' is already used by {path}: change the headline or edit that article",

@@ -292,6 +292,14 @@ def test_folders_are_walked_without_pages(archive, capsys):
     assert "checked 2 article(s)" in err
 
 
+def test_an_unreadable_file_is_a_one_line_error(archive, capsys):
+    (archive / "content" / "articles" / "2025" / "2025-02-10-gone.md").symlink_to(archive / "nowhere.md")
+    status, out, err = check(capsys)
+    assert (status, out) == (1, [])
+    assert err == ("archivist: error: content/articles/2025/2025-02-10-gone.md: cannot read this file "
+                   "(No such file or directory): check that it exists and is readable\n")
+
+
 def test_a_missing_path_is_an_error(archive, capsys):
     status, out, err = check(capsys, "content/articles/nope.md")
     assert status == 1

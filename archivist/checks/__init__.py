@@ -21,12 +21,12 @@ from .files import FileChecks, cache_rules, check_article, check_file_alone, che
 from .findings import CODES, ERROR, FORMATS, WARNING, Finding, counts
 from .index import ArchiveIndex, MIN_SHINGLES, near_duplicates_since, shingles, tag_key
 from .options import DEFAULTS, options
-from .reading import Parsed, archive_files, display_path, read, walk_files
+from .reading import Parsed, archive_files, display_path, file_bytes, read, read_file, walk_files
 from .rules import PLACEHOLDER_RE
 
 __all__ = [
     "ArchiveIndex", "CODES", "DEFAULTS", "ERROR", "FORMATS", "FileChecks", "Finding", "MIN_SHINGLES",
     "PLACEHOLDER_RE", "Parsed", "WARNING", "archive_files", "cache_rules", "check_article",
-    "check_file_alone", "check_files", "counts", "display_path", "near_duplicates_since", "options",
-    "read", "shingles", "tag_key", "walk_files",
+    "check_file_alone", "check_files", "counts", "display_path", "file_bytes", "near_duplicates_since",
+    "options", "read", "read_file", "shingles", "tag_key", "walk_files",
 ]

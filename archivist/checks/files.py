@@ -11,7 +11,7 @@ from .. import build_cache, frontmatter, slugs
 from .index import (ArchiveIndex, check_near_duplicates, findings_in_archive, first_text_line,
                     near_duplicate_findings, near_duplicates_since, shingles)
 from .options import options
-from .reading import Parsed, archive_files, display_path, read
+from .reading import Parsed, archive_files, display_path, file_bytes, read
 from .rules import findings_alone
 
 # The settings Pelican slugs titles with (see archivist.slugs.pelican_slug).
@@ -87,8 +87,7 @@ def check_files(paths, settings, today=None, archive=None, cache=None):
     known = cache.get("files", {}) if cache else {}
     files, digests = {}, {}
     for path in dict.fromkeys(shown.values()):
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = file_bytes(path)
         digest = hashlib.blake2b(data, digest_size=16).digest()
         files[path] = known.get((path, digest)) or check_file_alone(path, data, settings, today)
         digests[path] = digest

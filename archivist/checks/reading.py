@@ -4,7 +4,7 @@ import dataclasses
 import os
 import re
 
-from ..errors import FrontMatterError
+from ..errors import FrontMatterError, InputError
 from ..frontmatter import parse
 from .findings import ERROR, Finding
 
@@ -63,6 +63,21 @@ def read(path, data, opts):
         line = _first_line_matching(text, r"^(?:date|modified)\s*:") or 1
         found(Finding(path, line, ERROR, f"invalid date: {exc}: write a real date as YYYY-MM-DD", "invalid-date"))
     return parsed
+
+
+def file_bytes(path):
+    """The bytes of an article file; InputError, not a traceback, when it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise InputError(f"cannot read this file ({exc.strerror or exc}): check that it exists and is readable",
+                         path=path) from None
+
+
+def read_file(path, opts, shown_as=None):
+    """``read`` of the file at ``path``, named ``shown_as`` (default: ``path``) in its findings."""
+    return read(shown_as or path, file_bytes(path), opts)
 
 
 def _first_line_matching(text, pattern):
