@@ -99,6 +99,7 @@ def start_checks(generator):
         except background.BackgroundError:
             pass
     settings = generator.settings
+    checks.options(settings)  # a bad ARCHIVE_GUARD stops the build here, not in the background
     sources = article_sources(generator)
     _checking = sources, background.start(
         lambda: check_sources(sources, settings), name="the archive checks"
