@@ -42,6 +42,21 @@ class Proposed:
     skipped_as: str = ""  # existing file with the same text
 
 
+@dataclasses.dataclass
+class Problem:
+    """An error ``archivist check`` would report on a new article; ``str()`` names the input lines."""
+
+    item: Proposed
+    finding: object  # an archivist.checks.Finding: its code says which rule
+
+    def __str__(self):
+        message = self.finding.message
+        if self.finding.code == "missing-key" and self.finding.key == "source":
+            message = "missing 'source': pass --source NAME (or give 'source' in each JSON line)"
+        first, last = self.item.lines
+        return f"{self.item.path}:{first}-{last}: {message} (the article would be {self.finding.path})"
+
+
 def fingerprint(body):
     """SHA-256 of the body's letters and digits in lower case: formatting does not count."""
     normal = re.sub(r"[^0-9a-z]+", "", body.lower())
@@ -140,7 +155,7 @@ def plan(inputs, settings, out_dir, reference_date=None, source="", category=Non
 
 
 def problems(proposed, settings, out_dir, today=None):
-    """Errors ``archivist check`` would report on the new articles: one line each, naming the input.
+    """The ``Problem``s: errors ``archivist check`` would report on the new articles.
 
     The new articles are checked as the files they would become, against the
     archive they go into (the build's article folders when ``out_dir`` is
@@ -159,16 +174,12 @@ def problems(proposed, settings, out_dir, today=None):
         for item in new
     ]
     index = checks.ArchiveIndex(existing + planned, settings)
-    found = []
-    for item, parsed in zip(new, planned):
-        for finding in checks.check_article(parsed, index, settings, today=today):
-            if finding.severity == checks.ERROR:
-                message = finding.message
-                if finding.code == "missing-key" and finding.key == "source":
-                    message = "missing 'source': pass --source NAME (or give 'source' in each JSON line)"
-                found.append(f"{item.path}:{item.lines[0]}-{item.lines[1]}: {message} "
-                             f"(the article would be {finding.path})")
-    return found
+    return [
+        Problem(item, finding)
+        for item, parsed in zip(new, planned)
+        for finding in checks.check_article(parsed, index, settings, today=today)
+        if finding.severity == checks.ERROR
+    ]
 
 
 def write(proposed):

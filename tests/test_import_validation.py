@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from archivist import checks, tags
+from archivist import checks, importer, tags
 from archivist.cli import main
 from archivist.settings import load_settings
 from .conftest import ROOT
@@ -42,6 +42,25 @@ def test_articles_that_would_fail_the_checks_refuse_the_whole_import(tmp_path, c
     assert problems[1].startswith(f"archivist: error: {source}:3-3: 'date' 2999-01-01 is in the future")
     assert "nothing was imported" in err[-1]
     assert files(tmp_path / "articles") == []
+
+
+def test_each_problem_carries_the_code_of_the_rule_it_breaks(tmp_path):
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, [
+        {"text": BERG + " <script>alert(1)</script>"},
+        {"text": MARSH, "date": "2999-01-01"},
+    ])
+    settings = load_settings(SETTINGS)
+    proposed, _ = importer.plan([str(source)], settings, str(tmp_path / "articles"), source="")
+    found = importer.problems(proposed, settings, str(tmp_path / "articles"))
+    assert sorted((p.item.lines, p.finding.code) for p in found) == [
+        ((1, 1), "missing-key"), ((1, 1), "raw-element"), ((2, 2), "future-date"), ((2, 2), "missing-key"),
+    ]
+    for problem in found:
+        if problem.finding.code == "missing-key":
+            line = problem.item.lines[0]
+            assert str(problem) == (f"{source}:{line}-{line}: missing 'source': pass --source NAME (or give "
+                                    f"'source' in each JSON line) (the article would be {problem.finding.path})")
 
 
 def test_a_missing_source_is_one_line_per_article_naming_the_option(tmp_path, capsys):
