@@ -16,6 +16,8 @@ MAX_LENGTH = 80
 # The form of a slug ``archivist check`` accepts: a-z, 0-9 and single hyphens.
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FALLBACK = "article"
+# The settings Pelican slugs a title with.
+SETTINGS = ("SLUG_REGEX_SUBSTITUTIONS", "SLUGIFY_PRESERVE_CASE", "SLUGIFY_USE_UNICODE")
 _WORD = re.compile(r"[a-z0-9]+")
 
 

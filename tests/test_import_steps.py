@@ -213,25 +213,25 @@ def test_tag_normalisation():
     assert tags.normalise("  Li   Ka-shing's ") == "Li Ka-shing"
 
 
-SLUG_SETTINGS = load_settings(str(ROOT / "pelicanconf.py"))
+REPO_SETTINGS = load_settings(str(ROOT / "pelicanconf.py"))
 
 
 def test_slugs_are_ascii_and_unique():
-    assert slugs.article_slug("Café Müller's 5G: a \u201cnew\u201d era", SLUG_SETTINGS) == "cafe-mullers-5g-a-new-era"
-    assert slugs.unique_slug("Same title", SLUG_SETTINGS, {"same-title", "same-title-2"}) == "same-title-3"
-    assert slugs.unique_slug("!!!", SLUG_SETTINGS, set()) == slugs.FALLBACK
+    assert slugs.article_slug("Café Müller's 5G: a \u201cnew\u201d era", REPO_SETTINGS) == "cafe-mullers-5g-a-new-era"
+    assert slugs.unique_slug("Same title", REPO_SETTINGS, {"same-title", "same-title-2"}) == "same-title-3"
+    assert slugs.unique_slug("!!!", REPO_SETTINGS, set()) == slugs.FALLBACK
 
 
 def test_the_slug_written_is_pelicans_cut_to_whole_words():
     title = "U.S., EU agree 2025-26 budget as talks on the harbour treaty drag on into the night again"
-    assert slugs.pelican_slug(title, SLUG_SETTINGS).startswith(slugs.article_slug(title, SLUG_SETTINGS))
-    assert slugs.article_slug(title, SLUG_SETTINGS) == "us-eu-agree-2025-26-budget-as-talks-on-the"
-    assert len(slugs.article_slug("word " * 40, SLUG_SETTINGS)) <= slugs.MAX_LENGTH
+    assert slugs.pelican_slug(title, REPO_SETTINGS).startswith(slugs.article_slug(title, REPO_SETTINGS))
+    assert slugs.article_slug(title, REPO_SETTINGS) == "us-eu-agree-2025-26-budget-as-talks-on-the"
+    assert len(slugs.article_slug("word " * 40, REPO_SETTINGS)) <= slugs.MAX_LENGTH
 
 
 def test_the_slug_follows_the_settings_substitutions():
-    ampersand = {"SLUG_REGEX_SUBSTITUTIONS": [(r"&", " and "), *SLUG_SETTINGS["SLUG_REGEX_SUBSTITUTIONS"]]}
-    assert slugs.article_slug("Tom & Jerry return", SLUG_SETTINGS) == "tom-jerry-return"
+    ampersand = {"SLUG_REGEX_SUBSTITUTIONS": [(r"&", " and "), *REPO_SETTINGS["SLUG_REGEX_SUBSTITUTIONS"]]}
+    assert slugs.article_slug("Tom & Jerry return", REPO_SETTINGS) == "tom-jerry-return"
     assert slugs.article_slug("Tom & Jerry return", ampersand) == "tom-and-jerry-return"
     # Case and Unicode settings do not change the written slug: check accepts a-z, 0-9 and hyphens only.
     unicode_kept = {**ampersand, "SLUGIFY_USE_UNICODE": True, "SLUGIFY_PRESERVE_CASE": True}

@@ -14,9 +14,6 @@ from .options import options
 from .reading import Parsed, archive_files, display_path, file_bytes, read
 from .rules import findings_alone
 
-# The settings Pelican slugs titles with (see archivist.slugs.pelican_slug).
-SLUG_SETTINGS = ("SLUG_REGEX_SUBSTITUTIONS", "SLUGIFY_PRESERVE_CASE", "SLUGIFY_USE_UNICODE")
-
 
 def check_article(parsed, index, settings, today=None):
     """Findings for one read article (see ``read``) against the archive ``index``.
@@ -63,7 +60,7 @@ def cache_rules(settings, today):
     sources = sorted(glob.glob(os.path.join(os.path.dirname(__file__), "*.py")))
     return build_cache.code_rules(*sources, frontmatter.__file__, slugs.__file__, extra=(
         sorted(options(settings).items()), list(settings.get("ARCHIVE_TOPICS") or ()),
-        [settings.get(name) for name in SLUG_SETTINGS], today.isoformat(),
+        [settings.get(name) for name in slugs.SETTINGS], today.isoformat(),
     ))
 
 
