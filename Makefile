@@ -43,7 +43,7 @@ publish: deps
 	$(BIN)/pelican content -o $(OUTPUT) -s publishconf.py $(PELICAN_OPTS)
 
 dist: deps
-	$(BIN)/python -m archivist.dist
+	$(BIN)/archivist dist
 
 bench: deps
 	$(BIN)/python -m bench.build

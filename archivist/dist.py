@@ -1,4 +1,4 @@
-"""The offline copy: ``python -m archivist.dist [OUTPUT_DIR]`` (``make dist``).
+"""The offline copy of the site: ``archivist dist [OUTPUT_DIR]`` (``make dist``).
 
 Builds the site for reading from disk (relative URLs, the settings of
 ``pelicanconf.py``) into a temporary folder and zips it as
@@ -8,7 +8,6 @@ in sorted order, with the newest article's date as their time and fixed
 permissions, so the same content always gives the same bytes.
 """
 
-import argparse
 import datetime
 import os
 import subprocess
@@ -18,16 +17,15 @@ import zipfile
 
 from .errors import ArchivistError, InputError
 from .settings import DEFAULT_SETTINGS_FILE, load_settings
-from .validate import archive_files, read, options
+from .slugs import pelican_slug
+from .checks import archive_files, options, read_file
 
 DEFAULT_OUTPUT = "dist"
 
 
 def archive_name(settings):
     """The slug of SITENAME: "Archivist" -> "archivist"."""
-    from pelican.utils import slugify
-
-    return slugify(settings.get("SITENAME") or "archive", regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", ()))
+    return pelican_slug(settings.get("SITENAME") or "archive", settings)
 
 
 def newest_date(settings):
@@ -35,8 +33,7 @@ def newest_date(settings):
     opts = options(settings)
     dates = []
     for path in archive_files(settings):
-        with open(path, "rb") as handle:
-            parsed = read(path, handle.read(), opts)
+        parsed = read_file(path, opts)
         value = parsed.meta.get("date")
         if isinstance(value, datetime.datetime):
             value = value.date()
@@ -104,27 +101,3 @@ def make_dist(output_dir=DEFAULT_OUTPUT, settings_path=DEFAULT_SETTINGS_FILE, co
             raise ArchivistError("the build wrote no index.html: check THEME in the settings",
                                  path=settings_path)
         return write_zip(site, os.path.join(output_dir, f"{name}.zip"), name, date)
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(
-        prog="python -m archivist.dist",
-        description="Build the archive for reading from disk and zip it as <archive>-<date>.zip.",
-    )
-    parser.add_argument("output", nargs="?", default=DEFAULT_OUTPUT,
-                        help="folder for the zip (default: %(default)s)")
-    parser.add_argument("--settings", default=DEFAULT_SETTINGS_FILE,
-                        help="Pelican settings file (default: %(default)s)")
-    parser.add_argument("--content", help="content folder (default: PATH of the settings)")
-    args = parser.parse_args(argv)
-    try:
-        path = make_dist(args.output, args.settings, args.content)
-    except ArchivistError as exc:
-        print(f"archivist.dist: error: {exc}", file=sys.stderr)
-        return 1
-    print(path)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

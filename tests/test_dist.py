@@ -11,7 +11,7 @@ from tests.conftest import ROOT
 
 
 def make_dist(output):
-    result = subprocess.run([sys.executable, "-m", "archivist.dist", str(output)],
+    result = subprocess.run([sys.executable, "-m", "archivist.cli", "dist", str(output)],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return ROOT / result.stdout.strip()  # an absolute path stays as it is

@@ -48,6 +48,8 @@ def written(folder):
         ("short.txt", b"Rain on Monday.\n", "short.txt: holds only 3 word(s): too short to be an article"),
         ("broken.jsonl", b'{"text": "Fine."}\n{"text": "broken\n', "broken.jsonl:2: broken JSON line"),
         ("shape.jsonl", b'{"body": "no text field"}\n', "shape.jsonl:1: needs 'paragraphs'"),
+        ("date.jsonl", b'{"text": "The harbour council met on Monday evening to vote on the ferry plans, and after a long debate it chose to rebuild the terminal.", "date": "2025-02-30"}\n',
+         "date.jsonl:1: date must be a date like 2025-03-16, not '2025-02-30'"),
     ],
 )
 def test_bad_input_is_one_line_error_and_writes_nothing(tmp_path, capsys, name, data, expected):

@@ -37,10 +37,7 @@ def configure(subparsers):
 def run(args):
     if args.json and not args.dry_run:
         raise ArchivistError("--json only goes with --dry-run")
-    try:
-        reference = parse_date(args.date) if args.date else None
-    except ValueError as exc:
-        raise ArchivistError(str(exc)) from None
+    reference = parse_date(args.date) if args.date else None
     # Pelican warns about feed URLs while reading settings: irrelevant to an import.
     logging.getLogger("pelican.settings").setLevel(logging.ERROR)
     settings = load_settings(args.settings)
