@@ -160,6 +160,7 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "pelican.plugins.yaml_metadata",
     "pelican.plugins.sitemap",
+    "sanitize",
     "archive_site",
     "archive_guard",
     "offline_download",

@@ -1,0 +1,86 @@
+"""The sanitiser on plain strings, without Pelican."""
+
+import pytest
+
+from archivist import frontmatter, sanitize
+from archivist.settings import load_settings
+
+from .conftest import ROOT
+
+MARKDOWN = load_settings(str(ROOT / "pelicanconf.py"))["MARKDOWN"]
+
+
+@pytest.mark.parametrize("markup, expected", [
+    ('<img src="x.png" onerror="alert(1)">', '<img src="x.png">'),
+    ('<div><img src="x>y" onerror="alert(1)"></div>', '<div><img src="x&gt;y"></div>'),
+    ("<p>a<script>alert(1)</script>b</p>", "<p>ab</p>"),
+    ('<p><a href="jav&#x61;script:alert(1)">x</a></p>', "<p><a>x</a></p>"),
+    ('<a href="java&#9;script:alert(1)">x</a>', "<a>x</a>"),
+    ('<a href=" JAVASCRIPT:alert(1)">x</a>', "<a>x</a>"),
+    ('<a href="data:text/html,x">x</a>', "<a>x</a>"),
+    ('<base href="https://evil.example/"><p>x</p>', "<p>x</p>"),
+    ('<meta http-equiv="refresh" content="0;url=https://evil.example/">', ""),
+    ('<svg><a><animate attributeName="href" values="javascript:alert(1)"></animate></a></svg>', ""),
+    ("<style>@import url(https://evil.example/x.css);</style><p>x</p>", "<p>x</p>"),
+    ('<p style="color:red">x</p>', "<p>x</p>"),
+    ('<form action="https://evil.example/"><input name="q">Go</form>', "Go"),
+    ('<img src="https://evil.example/t.png" alt="A map">', '<a href="https://evil.example/t.png">A map</a>'),
+    ('<img src="//evil.example/t.png">', '<a href="//evil.example/t.png">image</a>'),
+    ('<img src="\\\\evil.example/t.png">', '<a href="\\\\evil.example/t.png">image</a>'),
+    ('<a href="https://example.org/"><img src="https://evil.example/t.png" alt="pic"></a>',
+     '<a href="https://example.org/">pic</a>'),
+    ('<img src="javascript:alert(1)" alt="gone">', "gone"),
+])
+def test_clean_removes_what_could_run_or_load_from_elsewhere(markup, expected):
+    assert sanitize.clean(markup) == expected
+
+
+@pytest.mark.parametrize("markup", [
+    "<p>Plain <em>text</em> &amp; <strong>more</strong>.</p>",
+    '<p><a href="https://example.org/a?b=1&amp;c=2" title="t">l</a> <a href="mailto:a@example.org">m</a></p>',
+    '<p><a href="../2025/03/x.html">relative</a> <a href="#fn:1">note</a> <img alt="a" src="../img/a.png"></p>',
+    "<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n<hr>\n<blockquote>\n<p>q</p>\n</blockquote>",
+    '<table>\n<thead>\n<tr>\n<th>a</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>b</td>\n</tr>\n</tbody>\n</table>',
+    "<!-- a comment --><p>x<br>y</p>",
+])
+def test_clean_keeps_markdowns_own_output_byte_for_byte(markup):
+    assert sanitize.clean(markup) == markup
+
+
+def test_clean_keeps_the_seed_bodies_unchanged():
+    for path in sorted((ROOT / "content").rglob("*.md")):
+        body = frontmatter.parse(path.read_text(encoding="utf-8"), str(path)).body
+        rendered = sanitize.render_markdown(body, MARKDOWN)
+        assert sanitize.clean(rendered) == rendered, path
+        assert sanitize.removals(rendered) == []
+
+
+def test_clean_is_deterministic():
+    markup = '<p title="a" id="b" class="c"><a href="x" title="y">z</a><img src="https://e.example/i" alt="i"></p>'
+    assert len({sanitize.clean(markup) for _ in range(20)}) == 1
+
+
+def test_markdown_removals_name_the_line_of_each_payload():
+    body = (
+        "Hello.\n\n"
+        '![x](missing.png){: onerror="alert(1)" }\n\n'
+        "A note \\`<script>alert(1)</script>`\n\n"
+        "[x](jav&#x61;script:alert(1))\n\n"
+        '<img src="https://evil.example/t.png" alt="t">\n\n'
+        "<svg><a><animate attributeName=href values=javascript:alert(1)></animate></a></svg>\n"
+    )
+    found = sanitize.markdown_removals(body, MARKDOWN, first_line=10)
+    assert [line for line, _message in found] == [12, 14, 16, 18, 20]
+    assert "'onerror'" in found[0][1] and "<script>" in found[1][1]
+    assert found[2][1].startswith("javascript: link") and "another host" in found[3][1]
+    assert "<svg>" in found[4][1]
+
+
+def test_markdown_removals_of_cr_only_lines():
+    body = "First.\r<script>alert(1)</script>\rLast.\r"
+    assert sanitize.markdown_removals(body, MARKDOWN, first_line=5) == [
+        (6, "<script> is not allowed in an article: it is removed with its content")]
+
+
+def test_markdown_removals_of_a_clean_body_are_none():
+    assert sanitize.markdown_removals("Plain *text* with [a link](https://example.org/).\n", MARKDOWN) == []
