@@ -1,8 +1,12 @@
-"""The sanitiser on plain strings, without Pelican."""
+"""The sanitiser and bounded reading on plain strings and files, without a build."""
+
+import os
+import stat
 
 import pytest
 
 from archivist import frontmatter, sanitize
+from archivist.errors import FrontMatterError
 from archivist.settings import load_settings
 
 from .conftest import ROOT
@@ -84,3 +88,70 @@ def test_markdown_removals_of_cr_only_lines():
 
 def test_markdown_removals_of_a_clean_body_are_none():
     assert sanitize.markdown_removals("Plain *text* with [a link](https://example.org/).\n", MARKDOWN) == []
+
+
+# --- Front matter read within bounds ------------------------------------------------
+
+
+def test_yaml_aliases_are_refused_by_line():
+    text = "---\ntitle: x\ntags: &t [a, b]\nkeywords: *t\n---\nbody\n"
+    with pytest.raises(FrontMatterError) as caught:
+        frontmatter.parse(text, "a.md")
+    assert str(caught.value).startswith("a.md:3: YAML anchors and aliases (&t, *t) are not allowed")
+
+
+def test_an_alias_bomb_is_refused_without_expanding_it():
+    bomb = (ROOT / "tests/fixtures/hostile/refused/alias-bomb.md").read_text(encoding="utf-8")
+    with pytest.raises(FrontMatterError) as caught:
+        frontmatter.parse(bomb, "alias-bomb.md")
+    assert caught.value.line == 5
+
+
+def test_read_source_refuses_a_large_file_before_reading(tmp_path):
+    path = tmp_path / "big.md"
+    path.write_bytes(b"x" * 101)
+    with pytest.raises(FrontMatterError, match="101 bytes, over the limit of 100"):
+        frontmatter.read_source(str(path), 100)
+    assert frontmatter.read_source(str(path), 101) == b"x" * 101
+
+
+@pytest.mark.parametrize("kind", ["dev-zero", "fifo", "folder"])
+def test_read_source_refuses_what_is_not_a_regular_file(tmp_path, kind):
+    path = tmp_path / "a.md"
+    if kind == "dev-zero":
+        os.symlink("/dev/zero", path)
+    elif kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.mkdir()
+    with pytest.raises(FrontMatterError, match=r"is not a regular file \((a character device|a FIFO|a folder)\)"):
+        frontmatter.read_source(str(path), 1000)
+
+
+def test_file_kind_names_each_kind():
+    assert frontmatter.file_kind(stat.S_IFIFO) == "a FIFO"
+    assert frontmatter.file_kind(stat.S_IFCHR) == "a character device"
+
+
+def test_source_problems_walk_without_following_links(tmp_path):
+    from plugins.sanitize import bounds
+
+    content = tmp_path / "content"
+    articles = content / "articles"
+    (articles / ".hidden").mkdir(parents=True)
+    (articles / "ok.md").write_text("short", encoding="utf-8")
+    (articles / "big.md").write_bytes(b"x" * 11)
+    (content / "images").mkdir()
+    (content / "images" / "large.png").write_bytes(b"x" * 11)  # not an article: no size limit
+    os.symlink(articles / "ok.md", articles / "same.md")  # inside content: allowed
+    os.symlink("/etc", articles / "etc")
+    os.symlink(content / "images", articles / "images")
+    os.mkfifo(articles / "pipe.md")
+    os.mkfifo(articles / ".hidden" / "pipe.md")  # ignored, as Pelican ignores it
+    found = bounds.source_problems(str(content), [str(articles)], [".*"], 10)
+    assert [(os.path.basename(path), message.split(":")[0].split(",")[0]) for path, message in found] == [
+        ("big.md", "file is 11 bytes"),
+        ("etc", "is a symbolic link to /etc"),
+        ("images", "is a symbolic link to a folder"),
+        ("pipe.md", "is not a regular file (a FIFO)"),
+    ]
