@@ -284,3 +284,63 @@ def test_every_page_kind_carries_the_policy(csp_site):
         assert "<script>" not in head and "<style>" not in head and " style=" not in head, path
         first_resource = min(i for i in (head.find("<link"), head.find("<script")) if i >= 0)
         assert head.index("Content-Security-Policy") < first_resource, path
+
+
+# --- Import: links, FIFOs and interrupts ----------------------------------------
+
+
+PROSE = ("The harbour council met on Tuesday to approve a new ferry timetable for the coming winter, "
+         "adding early crossings for commuters and a late boat on Fridays.\n")
+
+
+def test_a_folder_import_refuses_a_symbolic_link_by_name(tmp_path):
+    from archivist import reading
+    from archivist.errors import InputError
+
+    (tmp_path / "a.txt").write_text(PROSE, encoding="utf-8")
+    os.symlink("/etc/passwd", tmp_path / "passwd.txt")
+    with pytest.raises(InputError) as caught:
+        reading.read_input(str(tmp_path))
+    assert str(caught.value) == (f"{tmp_path / 'passwd.txt'}: is a symbolic link: the import does not "
+                                 "follow links; copy the file into the folder instead")
+
+
+def test_a_folder_import_skips_a_fifo_with_a_note(tmp_path):
+    from archivist import reading
+
+    (tmp_path / "a.txt").write_text(PROSE, encoding="utf-8")
+    os.mkfifo(tmp_path / "b.txt")
+    documents, notes = reading.read_input(str(tmp_path))
+    assert [d.path for d in documents] == [str(tmp_path / "a.txt")]
+    assert notes == [f"{tmp_path / 'b.txt'}: skipped: not a regular file (a FIFO)"]
+
+
+def test_a_fifo_named_on_the_command_line_is_refused_at_once(tmp_path):
+    from archivist import reading
+    from archivist.errors import InputError
+
+    os.mkfifo(tmp_path / "pipe.txt")
+    with pytest.raises(InputError, match=r"pipe.txt: is not a regular file \(a FIFO\)"):
+        reading.read_text_file(str(tmp_path / "pipe.txt"))
+
+
+def test_an_interrupted_write_leaves_no_temporary_file(tmp_path, monkeypatch):
+    """^C just after the temporary file is created, before its name is kept anywhere."""
+    import types
+
+    from archivist import importer
+
+    real_open = os.open
+
+    def interrupted(path, flags, *args, **kwargs):
+        descriptor = real_open(path, flags, *args, **kwargs)
+        if ".import-" in os.fspath(path):
+            os.close(descriptor)
+            raise KeyboardInterrupt
+        return descriptor
+
+    monkeypatch.setattr(os, "open", interrupted)
+    target = tmp_path / "2025" / "2025-03-01-a.md"
+    with pytest.raises(KeyboardInterrupt):
+        importer.write([types.SimpleNamespace(target=str(target), meta={"title": "A"}, body="Text.")])
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == []
