@@ -344,3 +344,30 @@ def test_an_interrupted_write_leaves_no_temporary_file(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         importer.write([types.SimpleNamespace(target=str(target), meta={"title": "A"}, body="Text.")])
     assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_a_rebuild_takes_cleaned_bodies_from_the_cache(tmp_path):
+    """The cache is keyed by the HTML's digest: a rebuild cleans nothing it cleaned before."""
+    import pickle
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from sanitize import bodies
+
+    plugins = [name for name in PLUGINS if name != "fast_build"]  # it would skip the unchanged rebuild
+    cache = tmp_path / "cache"
+    build_site(tmp_path / "first", content=ROOT / "tests" / "fixtures" / "archive", PLUGINS=plugins,
+               CACHE_PATH=str(cache))
+    saved_path = cache / bodies.CACHE_FILE
+    with open(saved_path, "rb") as stream:
+        saved = pickle.load(stream)
+    assert saved["rules"] == bodies._rules() and len(saved["data"]) >= 6
+    page = tmp_path / "first" / "2025/01/ferry-operator-adds-electric-vessels-to-fleet.html"
+    body = page.read_text(encoding="utf-8")
+    key = next(k for k, cleaned in saved["data"].items() if cleaned.startswith("<p>The ferry operator added"))
+    saved["data"][key] = "<p>From the cache.</p>"
+    with open(saved_path, "wb") as stream:
+        pickle.dump(saved, stream)
+    build_site(tmp_path / "second", content=ROOT / "tests" / "fixtures" / "archive", PLUGINS=plugins,
+               CACHE_PATH=str(cache))
+    again = (tmp_path / "second" / page.relative_to(tmp_path / "first")).read_text(encoding="utf-8")
+    assert "From the cache." in again and "From the cache." not in body

@@ -13,5 +13,6 @@ from . import bounds, bodies
 
 def register():
     signals.content_object_init.connect(bodies.sanitize_content)
+    signals.finalized.connect(bodies.save_cleaned)
     signals.readers_init.connect(bounds.bound_readers)
     signals.initialized.connect(bounds.refuse_unreadable_sources)
