@@ -3,10 +3,11 @@
 Pelican follows symbolic links when it lists the content, hashes each file
 whole for its cache and parses front matter with aliases expanded;
 fast_build digests every content file and archive_guard's checks read every
-article. So before any of that (``initialized``: the first plugin to connect
-runs first, so ``sanitize`` comes before them in PLUGINS) the content folder
-is walked without following links and each file is stat-ed; then every
-reader reads through ``frontmatter.read_source`` and refuses YAML aliases.
+article. So before any of that, on ``initialized`` (Pelican's signals call
+receivers in the order they were connected, and ``sanitize`` comes before
+those plugins in PLUGINS), the content folder is walked without following
+links and each file is stat-ed; then every reader reads through
+``frontmatter.read_source`` and refuses YAML aliases.
 """
 
 import fnmatch
