@@ -11,6 +11,7 @@ alias bombs, oversized files) is refused by the normal build, by name.
 
 import functools
 import http.server
+import json
 import os
 import shutil
 import subprocess
@@ -140,12 +141,12 @@ def test_summaries_are_sanitised_in_the_feeds(hostile_site):
 # --- Refused by name -----------------------------------------------------------
 
 
-def build_refusing(tmp_path, content):
+def build_refusing(tmp_path, content, plugins=PLUGINS):
     """The normal build (every plugin) of ``content``: must end, and fail, within a minute."""
     output = tmp_path / "output"
     cmd = [sys.executable, "-m", "pelican", str(content), "-o", str(output),
            "-s", str(ROOT / "pelicanconf.py"), "--fatal", "errors",
-           "-e", f'CACHE_PATH="{tmp_path / "cache"}"']
+           "-e", f'CACHE_PATH="{tmp_path / "cache"}"', f"PLUGINS={json.dumps(plugins)}"]
     started = time.monotonic()
     result = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert result.returncode != 0, result.stdout + result.stderr
@@ -182,8 +183,13 @@ def test_the_build_and_check_refuse_an_alias_bomb_by_name(tmp_path):
     shutil.copytree(ROOT / "tests" / "fixtures" / "archive", content)
     bomb = content / "articles" / "2025" / "2025-03-22-alias-bomb.md"
     shutil.copy(HOSTILE / "refused" / "alias-bomb.md", bomb)
+    refusal = "2025-03-22-alias-bomb.md:5: error: YAML anchors and aliases (&a, *a) are not allowed"
     result, seconds = build_refusing(tmp_path, content)
-    assert "2025-03-22-alias-bomb.md:5: error: YAML anchors and aliases (&a, *a) are not allowed" in result.stderr
+    assert refusal in result.stderr
+    assert seconds < 60
+    # The readers refuse it themselves, checks or not.
+    result, seconds = build_refusing(tmp_path, content, [name for name in PLUGINS if name != "archive_guard"])
+    assert refusal in result.stderr
     assert seconds < 60
     archivist = Path(sys.executable).parent / "archivist"
     check = subprocess.run([str(archivist), "check", str(bomb)], cwd=ROOT,
