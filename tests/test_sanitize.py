@@ -155,3 +155,18 @@ def test_source_problems_walk_without_following_links(tmp_path):
         ("images", "is a symbolic link to a folder"),
         ("pipe.md", "is not a regular file (a FIFO)"),
     ]
+
+
+def test_source_problems_limit_the_size_in_the_article_folders_only(tmp_path):
+    from plugins.sanitize import bounds
+
+    (tmp_path / "articles" / "2025").mkdir(parents=True)
+    (tmp_path / "images").mkdir()
+    (tmp_path / "articles" / "2025" / "big.md").write_bytes(b"x" * 11)
+    (tmp_path / "images" / "big.png").write_bytes(b"x" * 11)
+    (tmp_path / "top.md").write_bytes(b"x" * 11)
+    problems = bounds.source_problems(str(tmp_path), [str(tmp_path / "articles")], [], 10)
+    found = [os.path.relpath(path, tmp_path) for path, _message in problems]
+    assert found == ["articles/2025/big.md"]
+    everything = bounds.source_problems(str(tmp_path), [str(tmp_path)], [], 10)  # ARTICLE_PATHS = [""]
+    assert len(everything) == 3

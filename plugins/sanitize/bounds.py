@@ -12,6 +12,7 @@ links and each file is stat-ed; then every reader reads through
 
 import fnmatch
 import os
+import re
 import stat
 import sys
 
@@ -37,40 +38,41 @@ def source_problems(root, sized_folders, ignores, max_bytes):
     """
     inside = os.path.realpath(root) + os.sep
     sized = tuple(os.path.join(os.path.realpath(folder), "") for folder in sized_folders)
+    ignored = re.compile("|".join(fnmatch.translate(pattern) for pattern in ignores) or "(?!)").match
     problems = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not _ignored(d, ignores))
-        for name in [*dirnames, *filenames]:
-            path = os.path.join(dirpath, name)
-            if _ignored(name, ignores):
-                continue
-            if os.path.islink(path):
-                target = os.path.realpath(path)
-                if not target.startswith(inside):
-                    problems.append((path, f"is a symbolic link to {target}, outside the content folder: "
-                                           "the build does not follow it; copy the file in instead"))
+    folders = [(root, os.path.join(os.path.realpath(root), "").startswith(sized))]
+    while folders:
+        folder, limited = folders.pop()
+        # scandir: the kind of each entry comes with the listing; one stat per file for its size.
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if ignored(entry.name):
                     continue
-                if os.path.isdir(path):
-                    problems.append((path, "is a symbolic link to a folder: the build does not follow it; "
-                                           "move the folder here instead"))
+                if entry.is_symlink():
+                    target = os.path.realpath(entry.path)
+                    if not target.startswith(inside):
+                        problems.append((entry.path, f"is a symbolic link to {target}, outside the content "
+                                                     "folder: the build does not follow it; copy the file in instead"))
+                        continue
+                    if os.path.isdir(entry.path):
+                        problems.append((entry.path, "is a symbolic link to a folder: the build does not follow "
+                                                     "it; move the folder here instead"))
+                        continue
+                elif entry.is_dir():
+                    path = os.path.join(os.path.realpath(folder), entry.name, "")
+                    folders.append((entry.path, limited or path.startswith(sized)))
                     continue
-            if name in dirnames:
-                continue
-            try:
-                info = os.stat(path)
-            except OSError as exc:
-                problems.append((path, f"cannot be read: {exc.strerror}"))
-                continue
-            if not stat.S_ISREG(info.st_mode):
-                problems.append((path, f"is not a regular file ({frontmatter.file_kind(info.st_mode)}): "
-                                       "the build reads only regular files; remove it"))
-            elif info.st_size > max_bytes and os.path.realpath(path).startswith(sized):
-                problems.append((path, frontmatter.too_large(info.st_size, max_bytes)))
+                try:
+                    info = entry.stat()
+                except OSError as exc:
+                    problems.append((entry.path, f"cannot be read: {exc.strerror}"))
+                    continue
+                if not stat.S_ISREG(info.st_mode):
+                    problems.append((entry.path, f"is not a regular file ({frontmatter.file_kind(info.st_mode)}): "
+                                                 "the build reads only regular files; remove it"))
+                elif info.st_size > max_bytes and (limited or os.path.realpath(entry.path).startswith(sized)):
+                    problems.append((entry.path, frontmatter.too_large(info.st_size, max_bytes)))
     return sorted(problems)
-
-
-def _ignored(name, ignores):
-    return any(fnmatch.fnmatch(name, pattern) for pattern in ignores)
 
 
 def refuse_unreadable_sources(pelican):
