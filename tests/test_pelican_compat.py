@@ -34,6 +34,18 @@ def test_another_installed_version_is_refused_naming_the_package_both_versions_a
     pelican_compat.require_written_for(["pelican-sitemap"], installed={}.get)
 
 
+def test_no_private_name_of_pelican_or_its_plugins_is_used_outside_the_compat_module():
+    private = re.compile(r"\._content\b|\._summary\b|_written_files|_overridden_files|_open_w\b|_filestamp_func"
+                         r"|_cache_data_policy|_filter_discardable_metadata|\._build_period_archives"
+                         r"|\.override_url\s*=|sitemap\.\w+\s*=(?!=)")
+    found = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+             for folder in ("archivist", "plugins") for path in sorted((ROOT / folder).rglob("*.py"))
+             if path.name != "pelican_compat.py"
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if private.search(line)]
+    assert found == []
+
+
 @pytest.mark.parametrize("package", ["pelican", "pelican-sitemap"])
 def test_a_build_with_another_version_stops_with_one_line(package, tmp_path):
     output = tmp_path / "output"
