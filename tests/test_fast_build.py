@@ -38,6 +38,10 @@ def test_settings_merge_over_defaults_and_reject_unknown_keys():
         options.merge_settings({"enable": True})
     with pytest.raises(ValueError, match="must be a dict"):
         options.merge_settings(True)
+    for key, value, message in [("template_cache", "yes", "True or False"), ("gc_freeze", 1, "True or False"),
+                                ("processes", -1, "at least 0"), ("parallel_min", 1.5, "whole number")]:
+        with pytest.raises(ValueError, match=rf"FAST_BUILD\['{key}'\] must be .*{message}"):
+            options.merge_settings({key: value})
 
 
 def test_digests_follow_values_not_identity():
@@ -491,21 +495,31 @@ def test_file_stamps_come_from_the_digests_taken_and_from_pelican_for_other_file
     assert fresh._filestamp_func is pelican_stamp
 
 
-def test_a_build_s_objects_are_frozen_until_the_next_build_frees_its_garbage(tmp_path, monkeypatch):
-    class Finished:
-        def finish(self):
-            return 0, 0, []
+class _Finished:
+    """A build state whose end is all a test needs."""
 
-    class Cyclic:
-        pass
+    def finish(self):
+        return 0, 0, []
 
+
+class _Cyclic:
+    pass
+
+
+def _job_at_its_end(tmp_path, monkeypatch, fast_build=None):
+    """(the running Job, cyclic garbage made during its build)."""
     settings = {"OUTPUT_PATH": str(tmp_path / "output"), "CACHE_PATH": str(tmp_path / "cache")}
-    running = job.Job(types.SimpleNamespace(settings=settings, plugins=[]), options.merge_settings(None))
-    running.state = Finished()
+    running = job.Job(types.SimpleNamespace(settings=settings, plugins=[]), options.merge_settings(fast_build))
+    running.state = _Finished()
     monkeypatch.setattr(job, "_job", running)
+    garbage = _Cyclic()
+    garbage.itself = garbage
+    return running, garbage
+
+
+def test_a_build_s_objects_are_frozen_until_the_next_build_frees_its_garbage(tmp_path, monkeypatch):
+    running, garbage = _job_at_its_end(tmp_path, monkeypatch)
     try:
-        garbage = Cyclic()
-        garbage.itself = garbage
         alive = weakref.ref(garbage)
         job.finish(None)
         del garbage
@@ -517,6 +531,28 @@ def test_a_build_s_objects_are_frozen_until_the_next_build_frees_its_garbage(tmp
     finally:
         gc.unfreeze()
         running.state = None
+
+
+def test_without_gc_freeze_a_build_leaves_the_collector_alone(tmp_path, monkeypatch):
+    gc.unfreeze()
+    running, garbage = _job_at_its_end(tmp_path, monkeypatch, {"gc_freeze": False})
+    alive = weakref.ref(garbage)
+    job.finish(None)
+    del garbage
+    gc.collect()
+    assert alive() is None and gc.get_freeze_count() == 0
+    assert running.current() is not None and gc.get_freeze_count() == 0
+    running.state = None
+
+
+def test_compiled_templates_are_kept_only_with_template_cache(archive, tmp_path):
+    content, _paths = archive
+    build_site(tmp_path / "output", content=content, CACHE_PATH=str(tmp_path / "cache"), PLUGINS=WITH)
+    assert list((tmp_path / "cache" / "jinja").iterdir())
+    build_site(tmp_path / "plain", content=content, CACHE_PATH=str(tmp_path / "plain-cache"), PLUGINS=WITH,
+               FAST_BUILD={"template_cache": False})
+    assert not (tmp_path / "plain-cache" / "jinja").exists()
+    _assert_same_as_clean_build(content, tmp_path / "plain", tmp_path, "no-template-cache")
 
 
 def test_compiled_templates_are_kept_and_an_edited_template_is_compiled_again(tmp_path):
