@@ -20,6 +20,11 @@ import importlib.metadata
 import io
 import os
 
+from pelican import signals
+from pelican.readers import _filter_discardable_metadata
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
+from pelican.writers import Writer
+
 from archivist.errors import ArchivistError
 
 # The versions the functions below were written for and checked against.
@@ -141,8 +146,6 @@ def read_as_cached(readers, path):
     ``_filter_discardable_metadata`` before caching them; a reading made
     elsewhere (a forked worker) must be cached in the same form.
     """
-    from pelican.readers import _filter_discardable_metadata
-
     content, metadata = readers.readers[_format(path)].read(path)
     return content, _filter_discardable_metadata(metadata)
 
@@ -187,36 +190,25 @@ def wrap_run(pelican, wrapper):
 # --- The writer ----------------------------------------------------------------
 
 
-def _writer_class():
-    from pelican.writers import Writer
+class WriterLeavingFiles(Writer):
+    """Pelican's writer that can leave a page's file as it is inside a call it otherwise writes.
 
-    class WriterLeavingFiles(Writer):
-        """Pelican's writer that can leave a page's file as it is inside a call it otherwise writes.
+    Pelican renders and writes every page of a (paginated) call in one
+    private loop and opens each file through the private ``_open_w``; a page
+    whose render was skipped is then not opened (its file keeps its bytes and
+    time) but still noted as written, so that a later write of the same file
+    is refused as Pelican refuses it.
+    """
 
-        Pelican renders and writes every page of a (paginated) call in one
-        private loop and opens each file through the private ``_open_w``; a
-        page whose render was skipped is then not opened (its file keeps its
-        bytes and time) but still noted as written, so that a later write of
-        the same file is refused as Pelican refuses it.
-        """
+    def leaves_alone(self, path):
+        """Overridden: should the file at ``path`` be kept as it is?"""
+        return False
 
-        def leaves_alone(self, path):
-            """Overridden: should the file at ``path`` be kept as it is?"""
-            return False
-
-        def _open_w(self, filename, encoding, override=False):
-            if self.leaves_alone(filename):
-                _note_written(self, filename, override)
-                return io.StringIO()  # takes Pelican's write of "" (no file opened)
-            return super()._open_w(filename, encoding, override=override)
-
-    return WriterLeavingFiles
-
-
-@functools.cache
-def writer_base():
-    """The base class of a writer that leaves files alone (made on first use: Pelican imported lazily)."""
-    return _writer_class()
+    def _open_w(self, filename, encoding, override=False):
+        if self.leaves_alone(filename):
+            _note_written(self, filename, override)
+            return io.StringIO()  # takes Pelican's write of "" (no file opened)
+        return super()._open_w(filename, encoding, override=override)
 
 
 def _note_written(writer, path, override):
@@ -227,7 +219,7 @@ def _note_written(writer, path, override):
 
 
 def act_as_written(writer, pages, context, relative_urls, override_output, kwargs):
-    """Do what ``Writer.write_file`` does for a call's ``pages`` (output files), but render and write them.
+    """Do what ``Writer.write_file`` does for a call's ``pages`` (output files) except render and write them.
 
     Its bookkeeping of written files, the ``content_written`` signal (the
     sitemap lists the pages it is sent for) with each page's context as
@@ -236,9 +228,6 @@ def act_as_written(writer, pages, context, relative_urls, override_output, kwarg
     when a page was already written in this build: Pelican's writer then
     decides what a second write does.
     """
-    from pelican import signals
-    from pelican.utils import sanitised_join
-
     paths = [sanitised_join(writer.output_path, page) for page in pages]
     if not paths or any(path in writer._written_files or path in writer._overridden_files for path in paths):
         return False
@@ -258,8 +247,6 @@ def act_as_written(writer, pages, context, relative_urls, override_output, kwarg
 
 @functools.lru_cache(maxsize=64)
 def _root_url(depth):
-    from pelican.utils import get_relative_path, path_to_url
-
     return path_to_url(get_relative_path("/".join(["folder"] * depth + ["page.html"])))
 
 

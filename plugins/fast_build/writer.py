@@ -22,7 +22,7 @@ class _TemplateProxy:
         return getattr(self._template, name)
 
 
-class FastWriter(pelican_compat.writer_base()):
+class FastWriter(pelican_compat.WriterLeavingFiles):
     """Pelican's writer, which leaves up-to-date pages untouched on disk."""
 
     state = None  # the BuildState, set on the class made for each build
