@@ -100,6 +100,11 @@ def summary_set(content):
     return getattr(content, "_summary", None)
 
 
+def set_summary_html(content, html):
+    """Replace the summary Pelican stored on the object (content_object_init), as it stores it."""
+    content._summary = html
+
+
 def reads_body(content, attribute):
     """Does reading ``attribute`` of ``content`` read its body?"""
     if attribute in _BODY_ATTRIBUTES:

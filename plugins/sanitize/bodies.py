@@ -12,7 +12,7 @@ import hashlib
 import importlib.metadata
 import os
 
-from archivist import build_cache, sanitize
+from archivist import build_cache, pelican_compat, sanitize
 
 CACHE_FILE = os.path.join("sanitize", "cleaned.pickle")
 
@@ -29,10 +29,12 @@ def sanitize_content(content):
     what the Atom feeds publish.
     """
     _load(content.settings)
-    if isinstance(getattr(content, "_content", None), str):
-        content._content = _clean(content._content)
-    if isinstance(getattr(content, "_summary", None), str):
-        content._summary = _clean(content._summary)
+    body = pelican_compat.body_html(content)
+    if isinstance(body, str):
+        pelican_compat.set_body_html(content, _clean(body))
+    summary = pelican_compat.summary_set(content)
+    if isinstance(summary, str):
+        pelican_compat.set_summary_html(content, _clean(summary))
     for field in content.settings.get("FORMATTED_FIELDS", ()):
         value = content.metadata.get(field)
         if isinstance(value, str):
