@@ -36,10 +36,23 @@ the shape of a news lead and of a continuation:
   the "when", a "Gary Dunn, director at X, said" paragraph inside a story
   would pass.
 
+- wire lead (for a cut): a named subject new to the last paragraphs opens
+  the paragraph and reports ("Xiox Corp said it ...", "Trans World Airlines
+  Inc said"): how wire items start, with no dateline in the text;
+- vocabulary break (for a cut, weaker than a fresh lead): the paragraph has
+  some content words but shares no name and at most one word with the
+  three before it, and neither follows a quotation nor brings in a speaker
+  by a role apposition;
+- earnings tables: the first row of a table ("Shr 44 cts vs 1.23 dlrs",
+  "Qtly div 12 cts vs 12 cts prior") after prose or after another table's
+  last row starts a story; a row after a row or after a period header
+  ("Nine mths") goes on the table. Table rows are never subheadings.
+
 Then a check on whole articles: when two neighbouring articles are too alike
 (cosine of their tf-idf vectors, idf over the input's paragraphs, at least
 ``MERGE_SIMILARITY``) the cut between them is forbidden and the search runs
 again; two parts of one long story share far more vocabulary than two stories.
+Table starts are exempt: two earnings tables share all their words.
 
 No paragraph is ever lost, duplicated or reordered: the articles are the
 input's consecutive runs.
@@ -52,7 +65,7 @@ from .reading import Paragraph
 from .words import names, sentences, tokens
 
 # Weights of the cues, in nats (the unit of the lexical cost).
-PENALTY = 12.0  # nats per extra article
+PENALTY = 10.0  # nats per extra article
 # Laplace smoothing over a fixed vocabulary size, not the input's own: with the
 # input's, one article alone would be cut up and a long dump would be cut too little.
 VOCABULARY = 1000
@@ -66,6 +79,12 @@ FRESH_LEAD = PENALTY  # a lead after a sharp vocabulary break pays for its cut (
 FRESH_BEFORE = 3  # paragraphs before a fresh lead that must share nothing with it
 FRESH_AFTER = 2  # paragraphs after it, of which one must share a word with it
 FRESH_SHARED = 1  # content words (never names) it may share with the paragraphs before
+WIRE_LEAD = 12.0  # "Red Lion Inns Limited Partnership said ...": a new named subject reports
+WIRE_NEW_WITHIN = 6  # paragraphs before a wire lead in which its subject must not occur
+BREAK_LEAD = 8.0  # a sharp vocabulary break alone, without the who and when of a fresh lead
+BREAK_WORDS = 6  # content words a paragraph needs for its break to count
+TABLE_START = 30.0  # the first row of an earnings table ("Shr 44 cts vs 1.23 dlrs")
+TABLE_ROW = 30.0  # against a cut: a row that goes on the table before it
 CONTINUATION_OPENERS = frozenset(
     """he she it they his her its their him them this these those that such but and or also
     however yet still so then meanwhile nevertheless moreover furthermore instead besides
@@ -105,6 +124,20 @@ _SUBJECT_NAME = re.compile(r"^(?:[A-Z][\w'&-]*|of|and|the|for) ?(?:[A-Z][\w'&-]*
 _DATELINE = re.compile(
     r"^[A-Z][A-Z .'-]{2,}(?:, [A-Z][a-z]+\.? \d{1,2})?(?: \([^)]{2,40}\))? ?[-\u2013\u2014:]{1,2} "
 )
+# A wire lead: a named subject (two capitalised words at least, or one with a ticker) and a
+# reporting verb, in the first words of the paragraph.
+_WIRE_SUBJECT = re.compile(
+    r"^(?:The |A |An )?(?P<subject>(?:(?:[A-Z][\w&.'-]*|<[^>]+>),? (?:(?:of|and|de|for|&) )?){1,7})"
+    r"(?:\([^)]*\) )?(?:<[^>]+> )?(?:said|says|reported|announced|has|have|is|was|will|plans|"
+    r"agreed|posted|expects|named|declared|raised|cut|set)\b"
+)
+_WIRE_GENERIC = frozenset(
+    "U.S. U.K. Corp Inc Co Ltd Plc Group Bank National International American General Federal "
+    "First New Company Reuters".split()
+)
+# Earnings tables: rows such as "Shr 44 cts vs 1.23 dlrs", "Net 8,265,000 vs 2,255,000".
+_TABLE_FIRST = re.compile(r"^(?:Oper(?:ating)? )?(?:Shr|Shrs|Qtly|Qtrly|Qtr|Mthly|Semi-annual|Period|Periods)\b")
+_TABLE_ROW = re.compile(r"\d.* vs\.? |^(?:Qtly|Qtrly|Mthly|Semi-annual|Pay|Record|Avg shrs|Note|NOTE)\b")
 _ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")
 _ACRONYM_DEFINED = re.compile(r"\(([A-Z]{2,6})\)")
 _HONORIFIC_SURNAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir)\.? ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)")
@@ -137,7 +170,7 @@ def _is_heading_text(text):
     words = text.split()
     if not 1 <= len(words) <= 8 or len(text) > 70:
         return False
-    if text[-1] in ".!?,;:\"'\u201d\u2019)" or not text[0].isupper():
+    if text[-1] in ".!?,;:\"'\u201d\u2019)" or not text[0].isupper() or _is_table_row(text):
         return False
     return not re.search(r"\b(?:said|says|told)\b", text)
 
@@ -155,7 +188,7 @@ def split(paragraphs):
         bounds = list(starts) + [len(paragraphs)]
         alike = [
             b for a, b, c in zip(bounds, bounds[1:], bounds[2:])
-            if _cosine(_vector(bags[a:b], weights), _vector(bags[b:c], weights)) >= MERGE_SIMILARITY
+            if cues[b] < TABLE_START and _cosine(_vector(bags[a:b], weights), _vector(bags[b:c], weights)) >= MERGE_SIMILARITY
         ]
         if not alike:
             break
@@ -264,6 +297,16 @@ def cue_scores(paragraphs):
             score -= 4.0
         if _DATELINE.match(text):
             score += 8.0
+        previous = paragraphs[index - 1].text if index else ""
+        if _is_table_row(text) and index:
+            if _TABLE_FIRST.match(text) and not _is_period_header(previous) and not previous.startswith("Shr"):
+                score += TABLE_START
+            elif _is_table_row(previous) or _is_period_header(previous):
+                score -= TABLE_ROW
+        elif _is_period_header(text) and _is_table_row(previous):
+            score -= TABLE_ROW
+        if _wire_lead(text, paragraphs[max(0, index - WIRE_NEW_WITHIN):index]):
+            score += WIRE_LEAD
         lead = _ROLE_APPOSITION.search(text[:300]) or _ROLE_BEFORE.search(text[:300])
         if lead:
             score += 2.0
@@ -279,6 +322,8 @@ def cue_scores(paragraphs):
         score -= BRIDGE_WEIGHT * min(shared, BRIDGE_CAP)
         if score >= 0 and _fresh_lead(paragraphs, bags, index, lead):
             score += FRESH_LEAD
+        elif score >= 0 and not lead and _vocabulary_break(paragraphs, bags, index):
+            score += BREAK_LEAD
         scores[index] = score
         for name in full_names:
             if len(name.split()) <= 3:
@@ -312,6 +357,47 @@ def _fresh_lead(paragraphs, bags, index, role_lead):
     when = bool(_WHEN.search(first) or _DATELINE.match(text))
     who = (len(subject) >= 2 and " ".join(subject) not in earlier) or bool(role_lead or _ROLE_NAMED.search(first))
     return when and who
+
+
+def _is_table_row(text):
+    return len(text) < 120 and bool(_TABLE_ROW.search(text))
+
+
+def _is_period_header(text):
+    """'Nine mths', 'Year', 'Qtr ended Jan 31': a short line heading the next rows of a table."""
+    words = text.split()
+    return 0 < len(words) <= 6 and " vs" not in text and not text.endswith(".") and not _TABLE_ROW.search(text) \
+        and bool(re.match(r"(?:Year|Nine|Six|Three|12|First|Second|Third|Fourth|1st|2nd|3rd|4th|Qtr|Period|Periods|"
+                          r"Ended|Half|Quarter|Fiscal|Jan|Feb|March|April|May|June|July|Aug|Sept|Oct|Nov|Dec)",
+                          text, re.IGNORECASE))
+
+
+def _wire_lead(text, before):
+    """A new named subject opens the paragraph and reports ("Xiox Corp said it ...")."""
+    match = _WIRE_SUBJECT.match(text)
+    if not match:
+        return False
+    subject = match.group("subject").split()
+    named = [w for w in subject if w[:1].isupper() or w[:1] == "<"]
+    if len(named) < 2 and not any(w.startswith("<") for w in subject):
+        return False
+    keys = {re.sub(r"\W", "", w.split("'")[0]) for w in named} - _WIRE_GENERIC
+    keys = {k for k in keys if len(k) > 1}
+    earlier = " ".join(p.text for p in before)
+    return bool(keys) and not any(re.search(rf"\b{re.escape(k)}\b", earlier) for k in keys)
+
+
+def _vocabulary_break(paragraphs, bags, index):
+    """The paragraph shares no name and at most FRESH_SHARED words with the ones before it.
+
+    Not right after a quotation: a quote's words are the speaker's, not the story's.
+    """
+    if index < 1 or paragraphs[index - 1].text[:1] in "\"\u201c":
+        return False
+    before = set().union(*bags[max(0, index - FRESH_BEFORE):index])
+    here = bags[index]
+    shared = here & before
+    return len(here) >= BREAK_WORDS and len(shared) <= FRESH_SHARED and not any(word[:1] == "@" for word in shared)
 
 
 def _name_keys(text):
