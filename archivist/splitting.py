@@ -85,6 +85,7 @@ BREAK_LEAD = 8.0  # a sharp vocabulary break alone, without the who and when of 
 BREAK_WORDS = 6  # content words a paragraph needs for its break to count
 TABLE_START = 30.0  # the first row of an earnings table ("Shr 44 cts vs 1.23 dlrs")
 TABLE_ROW = 30.0  # against a cut: a row that goes on the table before it
+MERGE_EXEMPT = WIRE_LEAD  # a start with this cue is never merged for likeness
 CONTINUATION_OPENERS = frozenset(
     """he she it they his her its their him them this these those that such but and or also
     however yet still so then meanwhile nevertheless moreover furthermore instead besides
@@ -127,17 +128,20 @@ _DATELINE = re.compile(
 # A wire lead: a named subject (two capitalised words at least, or one with a ticker) and a
 # reporting verb, in the first words of the paragraph.
 _WIRE_SUBJECT = re.compile(
-    r"^(?:The |A |An )?(?P<subject>(?:(?:[A-Z][\w&.'-]*|<[^>]+>),? (?:(?:of|and|de|for|&) )?){1,7})"
-    r"(?:\([^)]*\) )?(?:<[^>]+> )?(?:said|says|reported|announced|has|have|is|was|will|plans|"
-    r"agreed|posted|expects|named|declared|raised|cut|set)\b"
+    r"^(?:The |A |An )?(?P<subject>(?:(?:[A-Z][\w&.'-]*|<[^>]+>|\([^)]{1,40}\)),? (?:(?:of|and|de|for|&|federal|"
+    rf"{ROLE_WORDS}) )?){{1,8}})(?:, [^,]{{3,70}},)? ?(?:<[^>]+> )?(?:said|says|reported|announced|has|have|(?:is|are) \w+ing|"
+    r"will|plans|agreed|posted|expects|named|declared|raised|cut|set|approved|filed|received)\b"
 )
 _WIRE_GENERIC = frozenset(
     "U.S. U.K. Corp Inc Co Ltd Plc Group Bank National International American General Federal "
     "First New Company Reuters".split()
 )
 # Earnings tables: rows such as "Shr 44 cts vs 1.23 dlrs", "Net 8,265,000 vs 2,255,000".
-_TABLE_FIRST = re.compile(r"^(?:Oper(?:ating)? )?(?:Shr|Shrs|Qtly|Qtrly|Qtr|Mthly|Semi-annual|Period|Periods)\b")
+_TABLE_FIRST = re.compile(
+    r"^(?:Oper(?:ating)? )?(?:Shr|Shrs|Qtly|Qtrly|Qtr|Mthly|Semi-annual|Period|Periods)\b", re.IGNORECASE
+)
 _TABLE_ROW = re.compile(r"\d.* vs\.? |^(?:Qtly|Qtrly|Mthly|Semi-annual|Pay|Record|Avg shrs|Note|NOTE)\b")
+_TABLE_NOTE = re.compile(r"^(?:NOTE|Note|Full name)\b")
 _ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")
 _ACRONYM_DEFINED = re.compile(r"\(([A-Z]{2,6})\)")
 _HONORIFIC_SURNAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir)\.? ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)")
@@ -188,7 +192,7 @@ def split(paragraphs):
         bounds = list(starts) + [len(paragraphs)]
         alike = [
             b for a, b, c in zip(bounds, bounds[1:], bounds[2:])
-            if cues[b] < TABLE_START and _cosine(_vector(bags[a:b], weights), _vector(bags[b:c], weights)) >= MERGE_SIMILARITY
+            if cues[b] < MERGE_EXEMPT and _cosine(_vector(bags[a:b], weights), _vector(bags[b:c], weights)) >= MERGE_SIMILARITY
         ]
         if not alike:
             break
@@ -275,7 +279,7 @@ def cue_scores(paragraphs):
     scores = [0.0] * len(paragraphs)
     bags = [set(bag_of(p.text)) for p in paragraphs]
     recent_full = {}  # surname -> index of the paragraph that gave the full name
-    name_sets = [_name_keys(p.text) for p in paragraphs]
+    name_sets = [set() if _is_table_row(p.text) else _name_keys(p.text) for p in paragraphs]
     for index, paragraph in enumerate(paragraphs):
         text = paragraph.text
         score = 0.0
@@ -303,7 +307,7 @@ def cue_scores(paragraphs):
                 score += TABLE_START
             elif _is_table_row(previous) or _is_period_header(previous):
                 score -= TABLE_ROW
-        elif _is_period_header(text) and _is_table_row(previous):
+        elif (_is_period_header(text) or _TABLE_NOTE.match(text)) and _is_table_row(previous):
             score -= TABLE_ROW
         if _wire_lead(text, paragraphs[max(0, index - WIRE_NEW_WITHIN):index]):
             score += WIRE_LEAD
@@ -360,7 +364,7 @@ def _fresh_lead(paragraphs, bags, index, role_lead):
 
 
 def _is_table_row(text):
-    return len(text) < 120 and bool(_TABLE_ROW.search(text))
+    return len(text) < 120 and bool(_TABLE_ROW.search(text) or (len(text) < 60 and _TABLE_FIRST.match(text)))
 
 
 def _is_period_header(text):
