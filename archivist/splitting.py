@@ -85,6 +85,8 @@ BREAK_LEAD = 8.0  # a sharp vocabulary break alone, without the who and when of 
 BREAK_WORDS = 9  # content words a paragraph needs for its break to count
 TABLE_START = 30.0  # the first row of an earnings table ("Shr 44 cts vs 1.23 dlrs")
 TABLE_ROW = 30.0  # against a cut: a row that goes on the table before it
+CONFIDENCE_SHIFT = 5  # paragraphs a cut is tried earlier and later when scoring its confidence
+CONFIDENCE_SCALE = 8.0  # nats of margin that give a confidence of 0.63
 MERGE_EXEMPT = WIRE_LEAD  # a start with this cue is never merged for likeness
 CONTINUATION_OPENERS = frozenset(
     """he she it they his her its their him them this these those that such but and or also
@@ -181,9 +183,20 @@ def _is_heading_text(text):
 
 def split(paragraphs):
     """Cut ``paragraphs`` into articles; return a list of lists of paragraphs."""
+    return [part for part, _confidence in split_scored(paragraphs)]
+
+
+def split_scored(paragraphs):
+    """Cut ``paragraphs`` into articles; return (paragraphs, confidence) per article.
+
+    The confidence (0-1) is that of the cut before the article (1.0 for the
+    first): how many nats the best segmentation would lose if the cut were
+    dropped or moved by up to ``CONFIDENCE_SHIFT`` paragraphs, as
+    ``1 - exp(-margin / CONFIDENCE_SCALE)``.
+    """
     paragraphs = list(paragraphs)
     if len(paragraphs) < 2:
-        return [paragraphs] if paragraphs else []
+        return [(paragraphs, 1.0)] if paragraphs else []
     bags = [bag_of(p.text) for p in paragraphs]
     cues = cue_scores(paragraphs)
     weights = _idf(bags)
@@ -199,7 +212,33 @@ def split(paragraphs):
         for start in alike:
             cues[start] = -math.inf
     bounds = list(starts) + [len(paragraphs)]
-    return [paragraphs[a:b] for a, b in zip(bounds, bounds[1:])]
+    confidences = [1.0] + [
+        1.0 - math.exp(-max(0.0, _margin(bags, cues, a, b, c)) / CONFIDENCE_SCALE)
+        for a, b, c in zip(bounds, bounds[1:], bounds[2:])
+    ]
+    return [(paragraphs[a:b], round(conf, 2)) for a, b, conf in zip(bounds, bounds[1:], confidences)]
+
+
+def _segment_cost(bags, cues, start, end):
+    """The lexical cost of one article ``start:end`` plus its cut (as in ``best_starts``)."""
+    counts = {}
+    for bag in bags[start:end]:
+        for word in bag:
+            counts[word] = counts.get(word, 0) + 1
+    length = sum(counts.values())
+    cost = length * math.log(length + VOCABULARY) - sum(c * math.log(c + 1) for c in counts.values())
+    return cost + (PENALTY - cues[start] if start else 0.0)
+
+
+def _margin(bags, cues, before, start, after):
+    """Nats lost if the cut at ``start`` (between articles from ``before`` to ``after``) moved or went."""
+    chosen = _segment_cost(bags, cues, before, start) + _segment_cost(bags, cues, start, after)
+    margins = [_segment_cost(bags, cues, before, after) - chosen]
+    for other in range(max(before + 1, start - CONFIDENCE_SHIFT), min(after, start + CONFIDENCE_SHIFT + 1)):
+        if other != start and cues[other] != -math.inf:
+            moved = _segment_cost(bags, cues, before, other) + _segment_cost(bags, cues, other, after)
+            margins.append(moved - chosen)
+    return min(margins)
 
 
 def _idf(bags):

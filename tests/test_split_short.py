@@ -121,3 +121,25 @@ def test_table_rows_are_not_subheadings():
 def test_a_named_subject_already_in_the_story_is_no_wire_lead():
     lines = WIRE[:2] + ["Harlow Fittings Inc said it would pay for the purchase from its own cash."]
     assert splitting.cue_scores(as_paragraphs(lines))[2] < splitting.WIRE_LEAD
+
+
+# A confidence for every cut ------------------------------------------------------
+
+def test_confidences_lie_between_0_and_1_and_the_first_article_is_certain():
+    scored = splitting.split_scored(as_paragraphs(WIRE))
+    assert [len(part) for part, _c in scored] == [2, 6, 3, 2]
+    assert scored[0][1] == 1.0
+    assert all(0.0 <= confidence <= 1.0 for _part, confidence in scored)
+
+
+def test_a_table_after_prose_is_a_surer_cut_than_a_short_lead():
+    # The first row of an earnings table is the strongest cue there is; two-paragraph
+    # stories with a plain lead are cut on little evidence.
+    table_cut = splitting.split_scored(as_paragraphs(WIRE))[1][1]
+    lead_cut = splitting.split_scored(as_paragraphs(TABLET + COURT))[1][1]
+    assert lead_cut < 0.5 < table_cut
+
+
+def test_split_and_split_scored_agree():
+    lines = COURT + FESTIVAL + WIRE
+    assert splitting.split(as_paragraphs(lines)) == [p for p, _c in splitting.split_scored(as_paragraphs(lines))]
