@@ -74,7 +74,7 @@ _APPOSITION = re.compile(
     r"|, (?:[A-Z][\w-]* ){0,3}[A-Z][\w-]*['\u2019]s (?:[\w-]+ ){0,3}[\w-]+,"
 )
 _ASIDES = re.compile(
-    r"\s*\([^)]*\)|\s*<[^>]*>|\s+on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    r"\s*\([^)]*\)|\s*<[A-Z.]{1,10}>|\s+on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
     r"|\s+(?:has|have) recently\b(?= \w+ed\b)|\s+recently\b|\s+(?:last|this) (?:week|month|year)\b"
     r"|\s+(?:today|yesterday)\b"
 )
@@ -83,6 +83,12 @@ _DESCRIPTOR = re.compile(
     r"^(?:[A-Z][\w-]* )?(?:(?!(?:in|of|at|from|for|and|the|by|with|to|on)\b)[a-z][\w-]* ){1,4}"
     r"(?=[A-Z][\w-]*(?: [A-Z][\w-]*)* (?:has |have |had )?(?:[a-z]+ )?[a-z]+ed\b)"
 )
+# "British hurdler Sarah Claxton is ..." -> "Sarah Claxton is ...": a descriptor before a full name.
+_PERSON_DESCRIPTOR = re.compile(
+    r"^(?:[A-Z][\w'-]* )?(?:(?!(?:in|of|at|from|for|and|the|by|with|to|on)\b)[a-z][\w-]* ){1,3}"
+    r"(?=[A-Z][a-z][\w'-]* [A-Z][a-z][\w'-]*(?: [A-Z][a-z][\w'-]*)? [a-z])"
+)
+_FULL_NAME_RUN = re.compile(r"\b([A-Z][a-z][\w'-]*(?: [A-Z]\.)? )([A-Z][a-z][\w'-]+)\b(?! [A-Z])")
 # "US media giant TimeWarner", "leisure group Rank": the kind of thing before its name goes.
 _NAMED_DESCRIPTOR = re.compile(
     r"\b(?:[A-Z][\w.-]* )?(?:[a-z][\w-]* ){0,3}(?:giant|firm|group|company|chain|retailer|operator|carrier|"
@@ -124,7 +130,7 @@ def headline(paragraphs, limit=TITLE_MAX):
         return ""
     if _TABLE_LEAD.match(paragraphs[0]):
         return _table_title(paragraphs, limit)
-    return make_title(paragraphs[0], limit)
+    return make_title(paragraphs[0], limit, body=" ".join(paragraphs[1:]))
 
 
 def _table_title(paragraphs, limit):
@@ -135,15 +141,18 @@ def _table_title(paragraphs, limit):
     return _title_case(_cut(title.split(), None, limit))
 
 
-def make_title(lead, limit=TITLE_MAX):
-    """A headline from the lead paragraph (see the module docstring)."""
+def make_title(lead, limit=TITLE_MAX, body=""):
+    """A headline from the lead paragraph (see the module docstring); ``body`` is the rest."""
     sentence = _first_sentence(lead)
     text = _OPENING_CLAUSE.sub("", _DATELINE.sub("", sentence), count=1)
     text = text[:1].upper() + text[1:]
     text = _APPOSITION.sub("", text)
     text = _ASIDES.sub("", text)
+    text = re.sub(r"<([^<>]+)>", r"\1", text)  # wire copy brackets private companies: "<Qantas Airways Ltd>"
     text = _DESCRIPTOR.sub("", text, count=1)
     text = _NAMED_DESCRIPTOR.sub("", text)
+    text = _PERSON_DESCRIPTOR.sub("", text, count=1)
+    text = _surnames(text, body)
     text = _TRAILING_ATTRIBUTION.sub("", text).strip()
     text = _reported_speech(text, limit)
     words, verb_at = _headline_verb(text.split())
@@ -155,6 +164,15 @@ def make_title(lead, limit=TITLE_MAX):
 
 def _first_sentence(lead):
     return (sentences(lead) or [lead])[0].rstrip(".!?:;- ")
+
+
+def _surnames(text, body):
+    """'Sarah Claxton' -> 'Claxton' when the story goes on to call her by the surname alone."""
+    def short(match):
+        first, surname = match.group(1), match.group(2)
+        alone = re.search(rf"(?<!{re.escape(first.strip())} )\b{re.escape(surname)}\b", body)
+        return surname if alone else match.group()
+    return _FULL_NAME_RUN.sub(short, text) if body else text
 
 
 def _reported_speech(text, limit):
@@ -249,7 +267,7 @@ def _headline_verb(words):
         if word in ("would", "could", "may", "might", "can", "should", "must"):
             return words, index
         lemma = _verb_lemma(word, "VBD")
-        if lemma and lemma != "be":
+        if lemma and lemma != "be" and not _verb_lemma(word, "VB"):  # "feed" is no past of "fee"
             if following == "by":
                 continue  # "backed by Sony": a participle describing the subject
             return _present(subject, lemma, words[index + 1:], index)
@@ -270,6 +288,8 @@ def _plural(subject):
     words = [w for w in subject if w.lower() not in ("the", "a", "an")]
     if not words:
         return False
+    if words[-1].lower() in ("he", "she", "it", "they", "we", "i", "you"):
+        return words[-1].lower() in ("they", "we", "you")  # "says he is developing" -> "he develops"
     if words[0].lower() in _PLURAL_DETERMINERS:
         return True
     if ("and" in words[1:-1] or "&" in words[1:-1]) and words[-1] not in _SINGULAR_BODIES:
@@ -330,7 +350,7 @@ def _break_before_of(words, index):
     """'consent | of holders' and 'rose 5% | to $1bn' may be cut; 'Bank of England', 'agreed to buy' not."""
     nxt = words[index + 1] if index + 1 < len(words) else ""
     if words[index] == "to":
-        return bool(re.match(r"[$\u00a3\u20ac\d]|record\b|new\b|highest\b|lowest\b", nxt))
+        return True  # after the verb and its object: "enters market | to arrange ..."
     return words[index] == "of" and nxt[:1].islower() and words[index - 1][:1].islower()
 
 
@@ -361,7 +381,18 @@ def _cut(words, verb_at, limit):
     fitting = [c for c in cuts if len(c) <= limit]
     if fitting:
         return min(fitting, key=lambda c: (abs(len(c.split()) - TITLE_WORDS), -len(c)))
-    # No phrase boundary fits: whole words within the limit, never ending on a function word.
+    # No phrase boundary fits: the whole words nearest TITLE_WORDS that end well and do not
+    # stop inside a name ("by a Hong | Kong newspaper") or before a participle's phrase.
+    ends = []
+    for index in range(max(first_allowed, 1), len(words)):
+        head = words[:index]
+        if len(" ".join(head)) > limit:
+            break
+        inside_name = head[-1][:1].isupper() and words[index][:1].isupper()
+        if _ends_well(head) and not inside_name and not _verb_lemma(head[-1].lower(), "VBN"):
+            ends.append(" ".join(head).rstrip(",;:"))
+    if ends:
+        return min(ends, key=lambda c: (abs(len(c.split()) - TITLE_WORDS), -len(c)))
     head = []
     for word in words:
         if len(" ".join(head + [word])) > limit:

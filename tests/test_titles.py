@@ -89,3 +89,20 @@ def test_titles_are_short_end_well_and_use_only_known_words(words):
     added = {"to", "says", "is", "are"}  # "will open" -> "to open"; "said that" -> ", says"
     for word in title.lower().replace(",", "").split():
         assert word in source or word in added or titles.lemma_of(word) in {titles.lemma_of(w) for w in source}
+
+
+def test_a_person_is_named_by_surname_when_the_story_does():
+    lead = "British hurdler Sarah Claxton is confident she can win her first major medal at the indoor games."
+    body = "Claxton has trained in Birmingham all winter."
+    assert titles.make_title(lead, body=body).startswith("Claxton Is Confident")
+    assert titles.make_title(lead).startswith("Sarah Claxton")  # no later mention: the full name stays
+
+
+def test_a_name_in_angle_brackets_stays_and_a_ticker_goes():
+    assert titles.make_title("<Harlow Fittings Inc> said it raised its dividend.") == "Harlow Fittings Raises Dividend"
+    assert titles.make_title("Harlow Fittings Inc <HFI> said it raised its dividend.") == "Harlow Fittings Raises Dividend"
+
+
+def test_a_base_form_is_never_read_as_a_past_tense():
+    title = titles.make_title("Aid workers trying to house, feed and clothe millions of people are short of tents.")
+    assert "Fees" not in title.split()
