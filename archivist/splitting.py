@@ -200,8 +200,9 @@ def split_scored(paragraphs):
     bags = [bag_of(p.text) for p in paragraphs]
     cues = cue_scores(paragraphs)
     weights = _idf(bags)
+    coded = _coded(bags)
     while True:
-        starts = best_starts(bags, cues)
+        starts = best_starts(bags, cues, coded=coded)
         bounds = list(starts) + [len(paragraphs)]
         alike = [
             b for a, b, c in zip(bounds, bounds[1:], bounds[2:])
@@ -219,26 +220,51 @@ def split_scored(paragraphs):
     return [(paragraphs[a:b], round(conf, 2)) for a, b, conf in zip(bounds, bounds[1:], confidences)]
 
 
-def _segment_cost(bags, cues, start, end):
-    """The lexical cost of one article ``start:end`` plus its cut (as in ``best_starts``)."""
-    counts = {}
-    for bag in bags[start:end]:
-        for word in bag:
-            counts[word] = counts.get(word, 0) + 1
-    length = sum(counts.values())
-    cost = length * math.log(length + VOCABULARY) - sum(c * math.log(c + 1) for c in counts.values())
-    return cost + (PENALTY - cues[start] if start else 0.0)
+def _coded(bags):
+    ids = {}
+    return [[ids.setdefault(word, len(ids)) for word in bag] for bag in bags]
+
+
+_REPEAT = []
+
+
+def _repeat_gains(size):
+    """Gain of the f-th repeat of a word, f < size: (f+1)log(f+2) - f log(f+1); n words cost n log(n+V)."""
+    for f in range(len(_REPEAT), size):
+        _REPEAT.append((f + 1) * math.log(f + 2) - f * math.log(f + 1))
+    return _REPEAT
+
+
+def _lexical_costs(bags, first, stops):
+    """Lexical cost of ``bags[first:stop]`` for each stop of ``stops`` (ascending), in one pass."""
+    counts, gain, length, out, position = {}, 0.0, 0, [], first
+    repeat = _repeat_gains(sum(len(bag) for bag in bags[first:stops[-1]]) + 2 if stops else 2)
+    for stop in stops:
+        for bag in bags[position:stop]:
+            for word in bag:
+                f = counts.get(word, 0)
+                gain += repeat[f]
+                counts[word] = f + 1
+            length += len(bag)
+        position = stop
+        out.append(length * math.log(length + VOCABULARY) - gain)
+    return out
 
 
 def _margin(bags, cues, before, start, after):
-    """Nats lost if the cut at ``start`` (between articles from ``before`` to ``after``) moved or went."""
-    chosen = _segment_cost(bags, cues, before, start) + _segment_cost(bags, cues, start, after)
-    margins = [_segment_cost(bags, cues, before, after) - chosen]
-    for other in range(max(before + 1, start - CONFIDENCE_SHIFT), min(after, start + CONFIDENCE_SHIFT + 1)):
-        if other != start and cues[other] != -math.inf:
-            moved = _segment_cost(bags, cues, before, other) + _segment_cost(bags, cues, other, after)
-            margins.append(moved - chosen)
-    return min(margins)
+    """Nats lost if the cut at ``start`` (between articles from ``before`` to ``after``) moved or went.
+
+    The costs are those of ``best_starts``: lexical cost plus PENALTY minus the cue per cut.
+    """
+    others = [o for o in range(max(before + 1, start - CONFIDENCE_SHIFT), min(after, start + CONFIDENCE_SHIFT + 1))
+              if o == start or cues[o] != -math.inf]
+    left = dict(zip(others, _lexical_costs(bags, before, others)))
+    reversed_bags = bags[after - 1:start - CONFIDENCE_SHIFT - 2 if start - CONFIDENCE_SHIFT - 2 >= 0 else None:-1]
+    right_stops = [after - o for o in reversed(others)]
+    right = dict(zip(reversed(others), _lexical_costs(reversed_bags, 0, right_stops)))
+    cut = {o: left[o] + right[o] + PENALTY - cues[o] for o in others}
+    merged = _lexical_costs(bags, before, [after])[0]
+    return min([merged - cut[start]] + [cut[o] - cut[start] for o in others if o != start])
 
 
 def _idf(bags):
@@ -276,16 +302,17 @@ def bag_of(text):
     return bag
 
 
-def best_starts(bags, cues, max_length=120):
-    """Indexes where articles start (always 0), minimising lexical cost minus cues."""
+def best_starts(bags, cues, max_length=120, coded=None):
+    """Indexes where articles start (always 0), minimising lexical cost minus cues.
+
+    ``coded`` (the bags as word ids, from ``_coded``) saves recoding them on every search.
+    """
     count = len(bags)
     vocabulary = VOCABULARY
     penalty = PENALTY
-    ids = {}
-    coded = [[ids.setdefault(word, len(ids)) for word in bag] for bag in bags]
+    coded = coded or _coded(bags)
     longest = max((len(bag) for bag in bags), default=0) * min(count, max_length) + 2
-    # gain of the f-th repeat of a word: (f+1)log(f+2) - f log(f+1); cost of n words: n log(n+V).
-    repeat = [(f + 1) * math.log(f + 2) - f * math.log(f + 1) for f in range(longest)]
+    repeat = _repeat_gains(longest)
     best = [0.0] + [math.inf] * count
     back = [0] * (count + 1)
     for start in range(count):

@@ -302,6 +302,7 @@ def _plural(subject):
     return _plural_noun(head[-1] if len(head) > 1 else head[-1].lower())
 
 
+@functools.lru_cache(maxsize=20000)
 def _plural_noun(word):
     if not word.islower() or not word.endswith("s") or word.endswith(("ss", "us", "is")):
         return False
