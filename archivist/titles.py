@@ -39,7 +39,8 @@ import re
 from .words import sentences
 
 TITLE_MAX = 90
-TITLE_WORDS = 6  # headlines run to 5-7 words; whole phrases may make a title longer  # characters an editor aims at; whole phrases may run to TITLE_MAX
+TITLE_WORDS = 6  # headlines run to 5-7 words; whole phrases may make a title longer
+WORD_CUT_COST = 4  # words of distance from TITLE_WORDS a cut between phrases is worth  # characters an editor aims at; whole phrases may run to TITLE_MAX
 SMALL_WORDS = frozenset("a an the and but or nor for on at to by of in as vs via per from with up".split())
 # Words a title must not end on: it would stop mid-phrase.
 FUNCTION_WORDS = frozenset(
@@ -61,7 +62,7 @@ _DANGLING = frozenset(
     linked subject prior close ahead ranging equivalent similar part regardless instead""".split()
 )
 # A cut may fall before these words (or a comma): what follows is a phrase of its own.
-_BREAK_BEFORE = frozenset(
+PHRASE_STARTS = frozenset(
     """after because as amid following while which who when where despite with for in at on from
     by over than since until through during against among including and but or under into""".split()
 )
@@ -70,13 +71,13 @@ _OPENING_CLAUSE = re.compile(
     r"During|With|Speaking|Asked|Responding|According)\b[^,]{3,200}, (?=[A-Z\"\u201c])"
 )
 _APPOSITION = re.compile(
-    r", (?:who|which|whose|where|a |an |the |also |chief |head |director |[a-z][\w'-]* of )[^,]*?,"
-    r"|, (?:[A-Z][\w-]* ){0,3}[A-Z][\w-]*['\u2019]s (?:[\w-]+ ){0,3}[\w-]+,"
-)
+    r", (?:who|which|whose|where|a |an |the |also |chief |head |director |[a-z][\w'-]* of )(?:[^,]|,(?=\d))*?,(?= )"
+    r"|, (?:[A-Z][\w-]* ){0,3}[A-Z][\w-]*['\u2019]s (?:[\w-]+ ){0,3}[\w-]+,(?= )"
+)  # a comma inside a number ("63,000") closes nothing
 _ASIDES = re.compile(
     r"\s*\([^)]*\)|\s*<[A-Z.]{1,10}>|\s+on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
     r"|\s+(?:has|have) recently\b(?= \w+ed\b)|\s+recently\b|\s+(?:last|this) (?:week|month|year)\b"
-    r"|\s+(?:today|yesterday)\b"
+    r"|\s+(?:today|yesterday)\b(?!['\u2019])"
 )
 # "Chinese private space start-up GalaxySpace demonstrated" -> "GalaxySpace demonstrated".
 _DESCRIPTOR = re.compile(
@@ -142,7 +143,18 @@ def _table_title(paragraphs, limit):
 
 
 def make_title(lead, limit=TITLE_MAX, body=""):
-    """A headline from the lead paragraph (see the module docstring); ``body`` is the rest."""
+    """A headline from the lead paragraph (see the module docstring); ``body`` is the rest.
+
+    Never empty: a lead that is all aside ("(after extra time)") keeps its words.
+    """
+    title = _headline_of(lead, limit, body)
+    if title:
+        return title
+    words = re.findall(r"[\w'-]+", lead)
+    return _title_case(_cut(words, None, limit)) if words else ""
+
+
+def _headline_of(lead, limit, body):
     sentence = _first_sentence(lead)
     text = _OPENING_CLAUSE.sub("", _DATELINE.sub("", sentence), count=1)
     text = text[:1].upper() + text[1:]
@@ -266,13 +278,17 @@ def _headline_verb(words):
             return subject + ["to"] + words[index + 1:], index + 1  # the verb after "to"
         if word in ("would", "could", "may", "might", "can", "should", "must"):
             return words, index
+        if words[index - 1].lower() in ("be", "been", "being", "to", "get", "got"):
+            continue  # "set to be scrapped": a participle or infinitive, not the verb
         lemma = _verb_lemma(word, "VBD")
         if lemma and lemma != "be" and not _verb_lemma(word, "VB"):  # "feed" is no past of "fee"
             if following == "by":
                 continue  # "backed by Sony": a participle describing the subject
             return _present(subject, lemma, words[index + 1:], index)
-        if _verb_lemma(word, "VB") and (word.endswith("s") or _plural(subject)):
-            return words, index  # already present
+        noun_before = subject[0] in ("The", "A", "An") and subject[-1].islower() and not subject[-1].endswith(("s", "ing"))
+        if (_verb_lemma(word, "VBZ") and (subject[-1][:1].isupper() or noun_before)) or (
+                _verb_lemma(word, "VB") and word.endswith("s")):
+            return words, index  # already present after a name: "Zurich wants" (not "doping claims")
     return words, None
 
 
@@ -296,7 +312,7 @@ def _plural(subject):
         return True  # "Fiat and General Motors", not "Food and Drug Administration"
     head = words
     for position, word in enumerate(words):
-        if position and (word.lower() in _BREAK_BEFORE or word.lower() in _PREPOSITIONS or word.endswith("ing")):
+        if position and (word.lower() in PHRASE_STARTS or word.lower() in _PREPOSITIONS or word.endswith("ing")):
             head = words[:position]
             break
     return _plural_noun(head[-1] if len(head) > 1 else head[-1].lower())
@@ -368,7 +384,7 @@ def _cut(words, verb_at, limit):
         head = words[:index]
         participle = verb_at is not None and verb_at + 1 < index < len(words) and words[index].islower() and (
             _verb_lemma(words[index], "VBN") or _verb_lemma(words[index], "VBD"))
-        if index < len(words) and not (head[-1].endswith(",") or words[index].lower() in _BREAK_BEFORE
+        if index < len(words) and not (head[-1].endswith(",") or words[index].lower() in PHRASE_STARTS
                                        or _break_before_of(words, index) or participle):
             continue
         head = [*head[:-1], head[-1].rstrip(",;:")]
@@ -380,20 +396,23 @@ def _cut(words, verb_at, limit):
         if _ends_well(head):
             cuts.append(" ".join(head))
     fitting = [c for c in cuts if len(c) <= limit]
-    if fitting:
+    if fitting and min(abs(len(c.split()) - TITLE_WORDS) for c in fitting) <= WORD_CUT_COST:
         return min(fitting, key=lambda c: (abs(len(c.split()) - TITLE_WORDS), -len(c)))
-    # No phrase boundary fits: the whole words nearest TITLE_WORDS that end well and do not
-    # stop inside a name ("by a Hong | Kong newspaper") or before a participle's phrase.
-    ends = []
-    for index in range(max(first_allowed, 1), len(words)):
+    # No phrase boundary near enough: the whole words nearest TITLE_WORDS that end well and do
+    # not stop inside a name ("by a Hong | Kong newspaper") or before a participle's phrase.
+    ends = [(abs(len(c.split()) - TITLE_WORDS), -len(c), c) for c in fitting]
+    if len(text) <= limit and _ends_well(text.split()):
+        ends.append((abs(len(words) - TITLE_WORDS), -len(text), text))  # the whole sentence
+    for index in range(2, len(words)):
         head = words[:index]
         if len(" ".join(head)) > limit:
             break
         inside_name = head[-1][:1].isupper() and words[index][:1].isupper()
         if _ends_well(head) and not inside_name and not _verb_lemma(head[-1].lower(), "VBN"):
-            ends.append(" ".join(head).rstrip(",;:"))
+            cost = abs(index - TITLE_WORDS) + WORD_CUT_COST * (1 if index >= first_allowed else 2)
+            ends.append((cost, -len(" ".join(head)), " ".join(head).rstrip(",;:")))  # before the verb: a noun phrase
     if ends:
-        return min(ends, key=lambda c: (abs(len(c.split()) - TITLE_WORDS), -len(c)))
+        return min(ends)[2]
     head = []
     for word in words:
         if len(" ".join(head + [word])) > limit:

@@ -193,13 +193,20 @@ def rouge1(candidate, reference):
     return 2 * precision * recall / (precision + recall)
 
 
-def is_cut(title):
-    """A title that stops mid-phrase: on a function word, a possessive, or at the length limit."""
+def is_cut(title, lead=""):
+    """A title that stops mid-phrase: on a function word, a possessive, or at the length limit
+    where the lead goes on with the same phrase (the next word is no comma, stop or phrase start)."""
     words = title.split()
     if not words:
         return True
     last = words[-1].lower().strip(",;:\"'")
-    return last in titles.FUNCTION_WORDS or bool(re.search(r"['\u2019]s?$", last)) or len(title) >= titles.TITLE_MAX
+    if last in titles.FUNCTION_WORDS or re.search(r"['\u2019]s?$", last):
+        return True
+    if len(title) < titles.TITLE_MAX - 1:
+        return False
+    after = re.search(rf"\b{re.escape(words[-1])}\b(.?)\s*(\w*)", lead, re.IGNORECASE)
+    return not after or not (after.group(1) in ",.;:!?" and after.group(1)
+                             or after.group(2).lower() in titles.PHRASE_STARTS)
 
 
 def invented_words(title, text):
@@ -223,7 +230,7 @@ def title_scores(articles):
     for article in articles:
         title = titles.headline(article["paragraphs"])
         scores.append(rouge1(title, article["title"]))
-        cut += is_cut(title)
+        cut += is_cut(title, (sentences(article["paragraphs"][0]) or [""])[0])
         odd = invented_words(title, " ".join(article["paragraphs"]))
         if odd:
             invented += 1

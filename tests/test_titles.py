@@ -106,3 +106,8 @@ def test_a_name_in_angle_brackets_stays_and_a_ticker_goes():
 def test_a_base_form_is_never_read_as_a_past_tense():
     title = titles.make_title("Aid workers trying to house, feed and clothe millions of people are short of tents.")
     assert "Fees" not in title.split()
+
+
+def test_a_comma_inside_a_number_ends_no_apposition():
+    lead = "Harlow Metal Co Ltd, which has a capacity of 63,000 tonnes, will keep its smelter open."
+    assert titles.make_title(lead) == "Harlow Metal to Keep Smelter Open"
