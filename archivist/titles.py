@@ -40,7 +40,8 @@ from .words import sentences
 
 TITLE_MAX = 90
 TITLE_WORDS = 6  # headlines run to 5-7 words; whole phrases may make a title longer
-WORD_CUT_COST = 4  # words of distance from TITLE_WORDS a cut between phrases is worth  # characters an editor aims at; whole phrases may run to TITLE_MAX
+WORD_CUT_COST = 4  # words of distance from TITLE_WORDS a cut between phrases is worth
+LONG_TITLE = 80  # characters past which a title is long even when whole  # characters an editor aims at; whole phrases may run to TITLE_MAX
 SMALL_WORDS = frozenset("a an the and but or nor for on at to by of in as vs via per from with up".split())
 # Words a title must not end on: it would stop mid-phrase.
 FUNCTION_WORDS = frozenset(
@@ -102,11 +103,12 @@ _TRAILING_ATTRIBUTION = re.compile(
     r"|, (?:said|according to) [^,]{2,80}$"
 )
 _SAID_IT = re.compile(
-    r"^(?P<who>[A-Z][^,]{1,80}?) (?:said|says|reported|announced)(?: that)? (?:it|they|he|she) (?P<what>\w.+)$"
+    r"^(?P<who>[A-Z][^,]{1,80}?) (?:has |have )?(?:said|says|reported|announced)(?: that)? (?:it|they|he|she) "
+    r"(?P<what>\w.+)$"
 )
-_SAID_ITS = re.compile(r"^(?P<who>[A-Z][^,]{1,80}?) (?:said|says) its (?P<what>\w.+)$")
+_SAID_ITS = re.compile(r"^(?P<who>[A-Z][^,]{1,80}?) (?:has |have )?(?:said|says) its (?P<what>\w.+)$")
 _SAID_THAT = re.compile(
-    r"^(?P<who>.{3,120}?) (?:said|says|told [^,]{2,60}?|stated)(?: (?:in|at|on) [^,]{2,60}? that| that)? "
+    r"^(?P<who>.{3,120}?) (?:has |have )?(?:said|says|told [^,]{2,60}?|stated)(?: (?:in|at|on) [^,]{2,60}? that| that)? "
     r"(?P<what>(?!(?:in|at|on|to|for|of|by|it|its|he|she|they)\b).+)$"
 )
 _DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,}(?:, [A-Z][a-z]+\.? \d{1,2})?(?: \([^)]{2,40}\))? ?[-\u2013\u2014:]{1,2} ")
@@ -278,16 +280,17 @@ def _headline_verb(words):
             return subject + ["to"] + words[index + 1:], index + 1  # the verb after "to"
         if word in ("would", "could", "may", "might", "can", "should", "must"):
             return words, index
-        if words[index - 1].lower() in ("be", "been", "being", "to", "get", "got"):
-            continue  # "set to be scrapped": a participle or infinitive, not the verb
+        auxiliary = ("be", "been", "being", "to", "get", "got")
+        if words[index - 1].lower() in auxiliary or (index > 1 and words[index - 2].lower() in auxiliary):
+            continue  # "set to be scrapped", "being better qualified": a participle, not the verb
         lemma = _verb_lemma(word, "VBD")
-        if lemma and lemma != "be" and not _verb_lemma(word, "VB"):  # "feed" is no past of "fee"
+        if lemma and lemma != "be" and (lemma == word or not _verb_lemma(word, "VB")):  # "put"; "feed" is no "fee"
             if following == "by":
                 continue  # "backed by Sony": a participle describing the subject
             return _present(subject, lemma, words[index + 1:], index)
         noun_before = subject[0] in ("The", "A", "An") and subject[-1].islower() and not subject[-1].endswith(("s", "ing"))
         if (_verb_lemma(word, "VBZ") and (subject[-1][:1].isupper() or noun_before)) or (
-                _verb_lemma(word, "VB") and word.endswith("s")):
+                _verb_lemma(word, "VB") and (word.endswith("s") or _plural(subject))):
             return words, index  # already present after a name: "Zurich wants" (not "doping claims")
     return words, None
 
@@ -320,7 +323,7 @@ def _plural(subject):
 
 @functools.lru_cache(maxsize=20000)
 def _plural_noun(word):
-    if not word.islower() or not word.endswith("s") or word.endswith(("ss", "us", "is")):
+    if not word.islower() or word.endswith(("ss", "us", "is")):
         return False
     lemmas = _lexicon().getAllLemmas(word, upos="NOUN").get("NOUN", ())
     return bool(lemmas) and word not in lemmas
@@ -371,6 +374,11 @@ def _break_before_of(words, index):
     return words[index] == "of" and nxt[:1].islower() and words[index - 1][:1].islower()
 
 
+def _distance(title):
+    """How far a candidate is from a headline's length: words from TITLE_WORDS, more past 80 characters."""
+    return abs(len(title.split()) - TITLE_WORDS) + (WORD_CUT_COST if len(title) > LONG_TITLE else 0)
+
+
 def _cut(words, verb_at, limit):
     """The run of whole phrases nearest TITLE_WORDS words, within ``limit`` characters."""
     text = " ".join(words).strip(" ,;:-")
@@ -396,21 +404,22 @@ def _cut(words, verb_at, limit):
         if _ends_well(head):
             cuts.append(" ".join(head))
     fitting = [c for c in cuts if len(c) <= limit]
-    if fitting and min(abs(len(c.split()) - TITLE_WORDS) for c in fitting) <= WORD_CUT_COST:
-        return min(fitting, key=lambda c: (abs(len(c.split()) - TITLE_WORDS), -len(c)))
+    if fitting and min(_distance(c) for c in fitting) <= WORD_CUT_COST:
+        return min(fitting, key=lambda c: (_distance(c), -len(c)))
     # No phrase boundary near enough: the whole words nearest TITLE_WORDS that end well and do
     # not stop inside a name ("by a Hong | Kong newspaper") or before a participle's phrase.
-    ends = [(abs(len(c.split()) - TITLE_WORDS), -len(c), c) for c in fitting]
+    ends = [(_distance(c), -len(c), c) for c in fitting]
     if len(text) <= limit and _ends_well(text.split()):
-        ends.append((abs(len(words) - TITLE_WORDS), -len(text), text))  # the whole sentence
+        ends.append((_distance(text), -len(text), text))  # the whole sentence
     for index in range(2, len(words)):
         head = words[:index]
         if len(" ".join(head)) > limit:
             break
         inside_name = head[-1][:1].isupper() and words[index][:1].isupper()
         if _ends_well(head) and not inside_name and not _verb_lemma(head[-1].lower(), "VBN"):
-            cost = abs(index - TITLE_WORDS) + WORD_CUT_COST * (1 if index >= first_allowed else 2)
-            ends.append((cost, -len(" ".join(head)), " ".join(head).rstrip(",;:")))  # before the verb: a noun phrase
+            title = " ".join(head).rstrip(",;:")
+            cost = _distance(title) + WORD_CUT_COST * (1 if index >= first_allowed else 2)
+            ends.append((cost, -len(title), title))  # before the verb: a noun phrase
     if ends:
         return min(ends)[2]
     head = []

@@ -111,3 +111,15 @@ def test_a_base_form_is_never_read_as_a_past_tense():
 def test_a_comma_inside_a_number_ends_no_apposition():
     lead = "Harlow Metal Co Ltd, which has a capacity of 63,000 tonnes, will keep its smelter open."
     assert titles.make_title(lead) == "Harlow Metal to Keep Smelter Open"
+
+
+@pytest.mark.parametrize("lead, title", [
+    ("Rio Ferdinand has said he is unsure of the owner's motives after the new offer.",
+     "Rio Ferdinand Is Unsure of Owner's Motives"),  # "has said he is" is no "Has Is"
+    ("Titus Bramble's own goal put Liverpool on the comeback trail as Newcastle were well beaten.",
+     "Titus Bramble's Own Goal Puts Liverpool"),  # "put" is its own past
+    ("Women in the film industry earn less than their male counterparts despite being better qualified.",
+     "Women in Film Industry Earn Less Than Male Counterparts"),  # never "Better Qualifies"
+])
+def test_reported_speech_irregular_pasts_and_participles(lead, title):
+    assert titles.make_title(lead) == title
