@@ -353,6 +353,13 @@ def _drop_articles(words, verb_at):
 
 
 @functools.lru_cache(maxsize=20000)
+def _adjective(word):
+    """A lower-case word the dictionary knows only as an adjective ('viral', 'fresh')."""
+    lemmas = _lexicon().getAllLemmas(word) if word.islower() else {}
+    return "ADJ" in lemmas and "NOUN" not in lemmas and "PROPN" not in lemmas
+
+
+@functools.lru_cache(maxsize=20000)
 def _adverb(word):
     """'probably', 'openly': manner and hedge adverbs an editor cuts (never 'only' or 'early')."""
     if not (word.islower() and word.endswith("ly") and word.isalpha()) or word in ("only", "early", "daily", "likely"):
@@ -416,7 +423,8 @@ def _cut(words, verb_at, limit):
         if len(" ".join(head)) > limit:
             break
         inside_name = head[-1][:1].isupper() and words[index][:1].isupper()
-        if _ends_well(head) and not inside_name and not _verb_lemma(head[-1].lower(), "VBN"):
+        if _ends_well(head) and not inside_name and not _verb_lemma(head[-1].lower(), "VBN") \
+                and not _adjective(head[-1]):  # "refute viral | rumours": an adjective wants its noun
             title = " ".join(head).rstrip(",;:")
             cost = _distance(title) + WORD_CUT_COST * (1 if index >= first_allowed else 2)
             ends.append((cost, -len(title), title))  # before the verb: a noun phrase

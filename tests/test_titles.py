@@ -123,3 +123,9 @@ def test_a_comma_inside_a_number_ends_no_apposition():
 ])
 def test_reported_speech_irregular_pasts_and_participles(lead, title):
     assert titles.make_title(lead) == title
+
+
+def test_a_cut_between_words_never_leaves_an_adjective_without_its_noun():
+    lead = ("Health authorities in Harbour City refuted viral rumors about an alleged 'XK5 virus' "
+            "infection at a local hospital on Friday.")
+    assert titles.make_title(lead) == "Health Authorities in Harbour City Refute Viral Rumors"
