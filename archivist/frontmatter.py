@@ -20,6 +20,7 @@ FIELD_ORDER = (
     "title",
     "date",
     "modified",
+    "updates",
     "category",
     "tags",
     "summary",

@@ -26,6 +26,7 @@ import zlib
 from .frontmatter import FIELD_ORDER, parse
 from .errors import FrontMatterError
 from .settings import merge_options
+from .updates import problems as update_problems
 
 ERROR = "error"
 WARNING = "warning"
@@ -341,6 +342,8 @@ def findings_alone(parsed, settings, today=None):
                   _check_slug, _check_body):
         findings.extend(check(parsed, settings, today))
     findings.extend(_check_file_name(parsed, settings))
+    findings.extend(_finding(parsed, "updates", ERROR, message)
+                    for message in update_problems(parsed.meta.get("updates"), parsed.meta.get("date"), today))
     return findings
 
 
