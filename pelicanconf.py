@@ -163,12 +163,14 @@ PLUGINS = [
     "archive_site",
     "archive_guard",
     "offline_download",
+    "citations",
     "search",
     "fast_build",
 ]
 
 # The search page and the 404 page are not content for search engines.
-SITEMAP = {"format": "xml", "exclude": [r"^search\.html$", r"^404\.html$"]}
+# Citation files and JSON Feeds (plugins/citations) are data, not pages.
+SITEMAP = {"format": "xml", "exclude": [r"^search\.html$", r"^404\.html$", r"\.(bib|ris|json)$"]}
 # plugins/fast_build: rebuilds render only pages whose inputs changed (manifest
 # in CACHE_PATH) and delete files the previous build wrote and this one did not.
 # A build whose inputs (content, theme, plugins, settings, packages and the
@@ -186,6 +188,11 @@ ARCHIVE_GUARD = {"max_bytes": 1_000_000, "duplicate_threshold": 0.8}
 # Where the offline zip is published; set by the Pages workflow, unset locally
 # (then the About page shows no download link).
 OFFLINE_DOWNLOAD_URL = ""
+
+# plugins/citations: JSON-LD, Open Graph, "Cite this article" and its files, JSON
+# Feeds beside the Atom ones (capped by FEED_MAX_ITEMS), the updates page.
+CITATIONS = {"json_feed_all": "feeds/all.json", "json_feed_topic": "feeds/topics/{slug}.json",
+             "updates_save_as": "updates.html", "citation_files": True}
 
 # Theme settings.
 # plugins/archive_site: reading time, related articles, robots.txt, summary-only Atom.
