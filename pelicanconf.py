@@ -190,9 +190,10 @@ ARCHIVE_GUARD = {"max_bytes": 1_000_000, "duplicate_threshold": 0.8}
 OFFLINE_DOWNLOAD_URL = ""
 
 # plugins/citations: JSON-LD, Open Graph, "Cite this article" and its files, JSON
-# Feeds beside the Atom ones (capped by FEED_MAX_ITEMS), the updates page.
+# Feeds beside the Atom ones (capped by FEED_MAX_ITEMS), the updates page; data_url:
+# where `make data` files are published (set by `make dist`; "" = no link).
 CITATIONS = {"json_feed_all": "feeds/all.json", "json_feed_topic": "feeds/topics/{slug}.json",
-             "updates_save_as": "updates.html", "citation_files": True}
+             "updates_save_as": "updates.html", "citation_files": True, "data_url": ""}
 
 # Theme settings.
 # plugins/archive_site: reading time, related articles, robots.txt, summary-only Atom.

@@ -10,6 +10,7 @@ permissions, so the same content always gives the same bytes.
 
 import argparse
 import datetime
+import json
 import os
 import subprocess
 import sys
@@ -17,10 +18,12 @@ import tempfile
 import zipfile
 
 from .errors import ArchivistError, InputError
+from .export import export
 from .settings import DEFAULT_SETTINGS_FILE, load_settings
 from .validate import archive_files, read, options
 
 DEFAULT_OUTPUT = "dist"
+DATA_FOLDER = "data"
 
 
 def archive_name(settings):
@@ -47,8 +50,9 @@ def newest_date(settings):
     return max(dates)
 
 
-def build(settings_path, content, output):
-    """Build the site for file:// into ``output`` with the real ``pelican`` command."""
+def build(settings_path, content, output, overrides=()):
+    """Build the site for file:// into ``output`` with the real ``pelican`` command
+    (``overrides``: more ``NAME=JSON`` settings)."""
     cmd = [
         sys.executable, "-m", "pelican", content,
         "-o", output,
@@ -57,6 +61,7 @@ def build(settings_path, content, output):
         "-e", "RELATIVE_URLS=true", 'SITEURL=""', 'OFFLINE_DOWNLOAD_URL=""',
         f'CACHE_PATH="{os.path.join(output, os.pardir, "cache")}"',
         "LOAD_CONTENT_CACHE=false",
+        *overrides,
     ]
     result = subprocess.run(cmd, capture_output=True, text=True)
     if result.returncode != 0:
@@ -99,7 +104,10 @@ def make_dist(output_dir=DEFAULT_OUTPUT, settings_path=DEFAULT_SETTINGS_FILE, co
     os.makedirs(output_dir, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="archivist-dist-") as tmp:
         site = os.path.join(tmp, "site")
-        build(os.path.abspath(settings_path), content, site)
+        # The archive as data goes in too (archivist export), linked from the About page.
+        citations = {**(settings.get("CITATIONS") or {}), "data_url": DATA_FOLDER}
+        build(os.path.abspath(settings_path), content, site, [f"CITATIONS={json.dumps(citations)}"])
+        export(settings, os.path.join(site, DATA_FOLDER))
         if not os.path.isfile(os.path.join(site, "index.html")):
             raise ArchivistError("the build wrote no index.html: check THEME in the settings",
                                  path=settings_path)

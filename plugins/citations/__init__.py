@@ -143,7 +143,17 @@ def _write_json_feeds(generator, writer, options, text):
             writer.write_file(path, text, generator.context, text=feed)
 
 
+def link_data(content):
+    """content_object_init: the About page's data marker becomes links to the published data, or nothing."""
+    text = getattr(content, "_content", None)
+    if text and core.DATA_MARKER in text:
+        data_url = _settings(content.settings)["data_url"]
+        content._content = text.replace(core.DATA_MARKER,
+                                        core.data_links_html(data_url, content.url) if data_url else "")
+
+
 def register():
+    signals.content_object_init.connect(link_data)
     signals.generator_init.connect(add_filters)
     signals.article_generator_finalized.connect(describe_articles)
     signals.article_writer_finalized.connect(write_files)

@@ -28,8 +28,13 @@ DEFAULTS = {
     "updates_save_as": "updates.html",
     # Citation files beside each article page (YYYY/MM/slug.bib, .ris, .json).
     "citation_files": True,
+    # Where the archive's data files (make data: archive.jsonl, archive.sqlite)
+    # are published, relative to the site root ("" = not published: no link).
+    "data_url": "",
 }
 
+# The About page marks where the data links go; a build without data shows nothing there.
+DATA_MARKER = "<!-- archive-data -->"
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # The citation formats, their file suffixes and media types, in the order the page shows them.
@@ -46,6 +51,17 @@ _SCRIPT_UNSAFE_RE = re.compile("[<>&\u2028\u2029]")
 def merge_settings(user):
     """DEFAULTS with the user's CITATIONS values over them; PluginSettingsError names a bad key."""
     return merge_options("CITATIONS", user, DEFAULTS, flags=("citation_files",))
+
+
+def data_links_html(data_url, page_url):
+    """The About page's paragraph linking the data files, relative to the page at ``page_url``."""
+    import html
+
+    folder = posixpath.relpath(data_url.rstrip("/") or ".", posixpath.dirname(page_url or "") or ".")
+    links = [f'<a href="{html.escape(folder)}/{name}" download>{label}</a>'
+             for name, label in (("archive.jsonl", "JSON Lines"), ("archive.sqlite", "SQLite"))]
+    return (f"<p class=\"archive-data\">Download the archive as data: {links[0]} (one article per line) or "
+            f"{links[1]} (with a full-text index, ready for Datasette).</p>")
 
 
 def is_absolute(siteurl):
