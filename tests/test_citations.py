@@ -126,7 +126,34 @@ def test_json_feed_is_capped_and_summary_only():
     assert all("content_html" not in item and item["content_text"] == "S" for item in feed["items"])
 
 
+def test_merge_settings_names_a_bad_key_and_keeps_the_defaults():
+    from archivist.errors import PluginSettingsError
+
+    assert core.merge_settings(None) == core.DEFAULTS
+    assert core.merge_settings({"json_feed_all": ""})["json_feed_topic"] == core.DEFAULTS["json_feed_topic"]
+    with pytest.raises(PluginSettingsError, match="unknown CITATIONS key.*'json_feed'"):
+        core.merge_settings({"json_feed": "x.json"})
+    with pytest.raises(PluginSettingsError, match=r"CITATIONS\['citation_files'\] must be True or False"):
+        core.merge_settings({"citation_files": "yes"})
+
+
+def test_data_links_are_relative_to_the_page():
+    assert 'href="data/archive.sqlite"' in core.data_links_html("data/", "about.html")
+    assert 'href="../data/archive.jsonl"' in core.data_links_html("data", "pages/about.html")
+
+
 # --- Structured data -----------------------------------------------------------
+
+
+def test_the_theme_builds_without_the_plugin(tmp_path):
+    sys.path.insert(0, str(ROOT))
+    import pelicanconf
+
+    output = tmp_path / "output"
+    build_site(output, PLUGINS=[name for name in pelicanconf.PLUGINS if name != "citations"])
+    page = (output / "2025" / "03").glob("*.html")
+    assert not [path for path in page if "ld+json" in path.read_text(encoding="utf-8")]
+    assert not (output / "feeds" / "all.json").exists()
 
 
 def test_every_json_ld_block_of_the_site_parses(any_site):
