@@ -177,8 +177,7 @@ def test_every_article_has_news_article_data_and_previews(any_site):
     kind, site = any_site
     for page in article_pages(site):
         found = head_data(page)
-        (block,) = found.json_ld
-        data = json.loads(block)
+        data, *breadcrumbs = map(json.loads, found.json_ld)
         assert data["@type"] == "NewsArticle"
         assert NEWS_ARTICLE_FIELDS <= data.keys(), f"{page}: missing {NEWS_ARTICLE_FIELDS - data.keys()}"
         assert data["datePublished"] <= data["dateModified"]
@@ -192,10 +191,15 @@ def test_every_article_has_news_article_data_and_previews(any_site):
             assert data["mainEntityOfPage"]["@id"] == data["url"] == url
             assert canonical == [url] and found.meta["og:url"] == [url]
             assert data["publisher"]["url"] == f"{SITEURL}/"
+            (crumbs,) = breadcrumbs
+            steps = crumbs["itemListElement"]
+            assert crumbs["@type"] == "BreadcrumbList" and [step["name"] for step in steps][:2] == ["Home", "Topics"]
+            assert steps[2]["name"] == data["articleSection"] and steps[3]["item"] == url
         else:
             # A relative build has no origin: no field that needs an absolute URL.
             assert not canonical and "og:url" not in found.meta
             assert not {"url", "mainEntityOfPage"} & data.keys() and "url" not in data["publisher"]
+            assert not breadcrumbs
 
 
 def test_source_url_is_the_article_basis(published_site):

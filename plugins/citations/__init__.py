@@ -92,6 +92,9 @@ def describe_articles(generator):
         article.corrections = [{"date": update.date, "note": update.note,
                                 "date_text": update.date.strftime(date_format)} for update in record["updates"]]
         article.structured_data = core.news_article(record, site_name, siteurl)
+        topic = getattr(article, "category", None)
+        article.breadcrumb_data = core.article_breadcrumbs(record, settings.get("CATEGORIES_URL", ""),
+                                                           getattr(topic, "url", ""), siteurl)
         article.open_graph = core.open_graph(record, site_name)
         article.citations = core.citations(record, site_name)
         article.citation_files = [(name, core.file_path(article.url, suffix), media)

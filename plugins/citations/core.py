@@ -158,6 +158,16 @@ def breadcrumb_list(trail, siteurl):
     }
 
 
+def article_breadcrumbs(record, topics_url, topic_url, siteurl):
+    """The BreadcrumbList of an article page (Home > Topics > its topic > itself) as a JSON-LD
+    document, or None (a relative build, or an article without a topic)."""
+    if not record["topic"]:
+        return None
+    crumbs = breadcrumb_list([["Home", "index.html"], ["Topics", topics_url], [record["topic"], topic_url],
+                              [record["title"], record["url"]]], siteurl)
+    return {"@context": "https://schema.org", **crumbs} if crumbs else None
+
+
 def collection_page(trail, description, site_name, siteurl):
     """The schema.org CollectionPage of a list page whose breadcrumb ``trail`` ends with itself."""
     name, path = trail[-1]
