@@ -169,8 +169,7 @@ PLUGINS = [
 ]
 
 # The search page and the 404 page are not content for search engines.
-# Citation files and JSON Feeds (plugins/citations) are data, not pages.
-SITEMAP = {"format": "xml", "exclude": [r"^search\.html$", r"^404\.html$", r"\.(bib|ris|json)$"]}
+SITEMAP = {"format": "xml", "exclude": [r"^search\.html$", r"^404\.html$"]}
 # plugins/fast_build: rebuilds render only pages whose inputs changed (manifest
 # in CACHE_PATH) and delete files the previous build wrote and this one did not.
 # A build whose inputs (content, theme, plugins, settings, packages and the

@@ -396,6 +396,21 @@ def test_outputs_are_byte_identical_across_builds(content, relative_site, tmp_pa
         assert (again / name).read_bytes() == (relative_site / name).read_bytes(), name
 
 
+def test_a_rebuild_keeps_unchanged_files_and_drops_those_of_a_removed_article(content, tmp_path):
+    edited = copy_content(tmp_path / "edited", content)
+    output = tmp_path / "output"
+    cache = str(tmp_path / "cache")
+    build_site(output, edited, CACHE_PATH=cache)
+    kept = output / f"{CORRECTED}.bib"
+    stamp = kept.stat().st_mtime_ns
+    next((edited / "articles").rglob("*hostile-metadata-stays-inert.md")).unlink()
+    build_site(output, edited, CACHE_PATH=cache)
+    assert not [path for path in output.rglob("hostile-metadata-stays-inert.*") if path.suffix != ".html"]
+    assert kept.stat().st_mtime_ns == stamp
+    assert not (output / "feeds" / "topics" / "society.json").exists() or "Hostile" not in (
+        output / "feeds" / "topics" / "society.json").read_text(encoding="utf-8")
+
+
 def test_sitemap_lists_pages_not_data(published_site):
     sitemap = (published_site / "sitemap.xml").read_text(encoding="utf-8")
     assert f"{SITEURL}/updates.html" in sitemap
