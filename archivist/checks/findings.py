@@ -32,6 +32,7 @@ CODES = {
     "bad-authors": "authors is not a list of names",
     "future-date": "'date' or 'modified' is in the future",
     "modified-before-date": "'modified' is before 'date'",
+    "bad-updates": "'updates' is not a list of real dated notes after 'date'",
     "unknown-topic": "the category is not one of ARCHIVE_TOPICS",
     "unsafe-slug": "the slug would write outside its folder",
     "non-ascii-slug": "the slug is not ASCII",

@@ -7,6 +7,7 @@ import re
 
 from ..frontmatter import FIELD_ORDER
 from ..slugs import SLUG_RE, effective_slug
+from ..updates import as_date, problems as update_problems
 from .findings import ERROR, WARNING, Finding
 from .options import options
 
@@ -39,7 +40,7 @@ def findings_alone(parsed, settings, today=None):
     if not parsed.readable:
         return findings
     today = today or datetime.datetime.now(datetime.timezone.utc).date()
-    for check in (_check_keys, _check_text_fields, _check_dates, _check_category,
+    for check in (_check_keys, _check_text_fields, _check_dates, _check_updates, _check_category,
                   _check_slug, _check_body):
         findings.extend(check(parsed, settings, today))
     findings.extend(_check_file_name(parsed, settings))
@@ -103,20 +104,6 @@ def _check_text_fields(parsed, settings, today):
         yield finding(parsed, "authors", ERROR, "'authors' must be a YAML list of names", "bad-authors")
 
 
-def as_date(value):
-    """A date from a YAML value (date, datetime or ISO text), else None."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return datetime.datetime.fromisoformat(value.strip()).date()
-        except ValueError:
-            return None
-    return None
-
-
 def _check_dates(parsed, settings, today):
     meta = parsed.meta
     latest = today + datetime.timedelta(days=options(settings)["future_days"])
@@ -138,6 +125,11 @@ def _check_dates(parsed, settings, today):
         yield finding(parsed, "modified", ERROR,
                       f"'modified' {dates['modified']} is before 'date' {dates['date']}: fix one of them",
                       "modified-before-date")
+
+
+def _check_updates(parsed, settings, today):
+    for message in update_problems(parsed.meta.get("updates"), parsed.meta.get("date"), today):
+        yield finding(parsed, "updates", ERROR, message, "bad-updates")
 
 
 def _check_category(parsed, settings, today):
