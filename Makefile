@@ -10,7 +10,7 @@ OUTPUT := output
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: site test serve publish clean dist bench bench-import bench-search deps
+.PHONY: site test test-fast serve publish clean dist bench bench-import bench-search deps data
 
 site: deps
 	$(BIN)/pelican content -o $(OUTPUT) -s pelicanconf.py $(PELICAN_OPTS)
@@ -31,14 +31,23 @@ $(NODE_STAMP): package.json package-lock.json
 test: deps
 	$(BIN)/python -m pytest -n 2 $(PYTEST_OPTS)
 
+# The pure-function tier (under 30 s): no site build, process, Node or browser
+# (tests/conftest.py marks those slow). It prints its time against that budget.
+test-fast: deps
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_OPTS)
+
 serve: deps
 	$(BIN)/pelican content -o $(OUTPUT) -s pelicanconf.py --autoreload --listen --bind 127.0.0.1 --port 8000
 
 publish: deps
 	$(BIN)/pelican content -o $(OUTPUT) -s publishconf.py $(PELICAN_OPTS)
 
+# The archive as data, beside the site: $(OUTPUT)/data/archive.jsonl and archive.sqlite.
+data: deps
+	$(BIN)/archivist export --output $(OUTPUT)/data
+
 dist: deps
-	$(BIN)/python -m archivist.dist
+	$(BIN)/archivist dist
 
 bench: deps
 	$(BIN)/python -m bench.build

@@ -156,13 +156,20 @@ DELETE_OUTPUT_DIRECTORY = False
 # front matter is shown, never run. Rendered bodies are marked |safe in the theme.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
 
+# Hidden files and folders (".x.md", ".drafts/") are neither read nor
+# published: archivist check skips them too, so nothing is built unchecked.
+IGNORE_FILES = [".*"]
+
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "pelican.plugins.yaml_metadata",
     "pelican.plugins.sitemap",
+    # Before archive_guard and fast_build: it stats the content before they read it.
+    "sanitize",
     "archive_site",
     "archive_guard",
     "offline_download",
+    "citations",
     "search",
     "fast_build",
 ]
@@ -181,12 +188,18 @@ FAST_BUILD = {
 }
 # plugins/search: term-sharded lunr index in output/search/ (docs/search.md). Its
 # SEARCH setting is unset: the plugin's defaults (plugins/search/settings.py).
-# The build refuses what `archivist check` refuses (see archivist/validate.py).
-ARCHIVE_GUARD = {"max_bytes": 1_000_000, "duplicate_threshold": 0.8}
+# The build refuses what `archivist check` refuses. Its limits (file size,
+# near-duplicate and tag similarity, days ahead) keep their defaults; to tune
+# one, set e.g. ARCHIVE_GUARD = {"max_bytes": 2_000_000} (see docs/check-messages.md).
 # Where the offline zip is published; set by the Pages workflow, unset locally
 # (then the About page shows no download link).
 OFFLINE_DOWNLOAD_URL = ""
 
+# plugins/citations: JSON-LD, Open Graph, "Cite this article" and its files, JSON
+# Feeds beside the Atom ones (capped by FEED_MAX_ITEMS), the updates page. CITATIONS
+# is unset: the plugin's defaults (plugins/citations/core.py); its data_url, where
+# the `make data` files are published, is set by `make dist` and the Pages workflow.
+
 # Theme settings.
 # plugins/archive_site: reading time, related articles, robots.txt, summary-only Atom.
-ARCHIVE_SITE = {"words_per_minute": 200, "related_max": 5, "robots_txt": True, "feed_summary_only": True}
+# ARCHIVE_SITE is unset: the plugin's defaults (plugins/archive_site/core.py).

@@ -14,9 +14,30 @@ import multiprocessing
 import os
 import traceback
 
+from .errors import ArchivistError
 
-class BackgroundError(RuntimeError):
-    """The background work failed; the message is the child's error."""
+
+class BackgroundError(ArchivistError):
+    """The background work failed: the child's error, as ``path:line: <work> failed: message``.
+
+    ``error_type`` is the qualified name of the child's exception class
+    ("archivist.errors.InputError"); ``path`` and ``line`` are those of the
+    child's error when it was an ArchivistError.
+    """
+
+    def __init__(self, message, path=None, line=None, error_type=None):
+        super().__init__(message, path=path, line=line)
+        self.error_type = error_type
+
+
+def _described(exc):
+    """What the build process needs of the child's exception: its type, message, path and line."""
+    kind = type(exc)
+    if isinstance(exc, ArchivistError):
+        message, path, line = exc.message, exc.path, exc.line
+    else:  # a bug rather than bad input: keep the type in the message, as a traceback's last line
+        message, path, line = "".join(traceback.format_exception_only(kind, exc)).strip(), None, None
+    return {"type": f"{kind.__module__}.{kind.__qualname__}", "message": message, "path": path, "line": line}
 
 
 class _Capture(logging.Handler):
@@ -37,7 +58,7 @@ def _child(work, connection):
     try:
         result = work()
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the build
-        error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        error = _described(exc)
         capture.records.append((__name__, logging.DEBUG, traceback.format_exc()))
     connection.send((capture.records, error, result))
     connection.close()
@@ -61,11 +82,13 @@ class Running:
             self.connection.close()
         self.process.join()
         if error is None and self.process.exitcode != 0:
-            error = f"the background process ended with exit code {self.process.exitcode}"
+            error = {"type": None, "path": None, "line": None,
+                     "message": f"the background process ended with exit code {self.process.exitcode}"}
         for name, level, message in records:
             logging.getLogger(name).log(level, "%s", message)
         if error is not None:
-            raise BackgroundError(f"{self.name} failed: {error}")
+            raise BackgroundError(f"{self.name} failed: {error['message']}", path=error["path"],
+                                  line=error["line"], error_type=error["type"])
         return result
 
 

@@ -25,6 +25,7 @@ weekday followed by a date ("Wednesday, March 12") is still only a weekday.
 import datetime
 import re
 
+from .errors import InputError
 from .words import sentences
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -37,13 +38,13 @@ _REPORTING_RE = re.compile(
 
 
 def parse_date(value, what="--date"):
-    """A ``datetime.date`` from 'YYYY-MM-DD'; ValueError names the expected form."""
+    """A ``datetime.date`` from 'YYYY-MM-DD'; InputError names the expected form."""
     if isinstance(value, datetime.date):
         return value
     try:
         return datetime.date.fromisoformat(str(value)[:10])
     except ValueError:
-        raise ValueError(f"{what} must be a date like 2025-03-16, not {value!r}") from None
+        raise InputError(f"{what} must be a date like 2025-03-16, not {value!r}") from None
 
 
 def weekday_before(reference, weekday):

@@ -1,15 +1,17 @@
-"""The offline copy: ``python -m archivist.dist [OUTPUT_DIR]`` (``make dist``).
+"""The offline copy of the site: ``archivist dist [OUTPUT_DIR]`` (``make dist``).
 
 Builds the site for reading from disk (relative URLs, the settings of
 ``pelicanconf.py``) into a temporary folder and zips it as
 ``<OUTPUT_DIR>/<archive>-<date>.zip``: archive = the slug of SITENAME, date =
 the newest article's date. Entries sit in one top folder named like the zip,
 in sorted order, with the newest article's date as their time and fixed
-permissions, so the same content always gives the same bytes.
+permissions, so the same content always gives the same bytes. No entry
+name can leave that folder (no ``..``, no backslash), and symbolic links in
+the static files or the built site are refused, not followed.
 """
 
-import argparse
 import datetime
+import json
 import os
 import subprocess
 import sys
@@ -17,17 +19,18 @@ import tempfile
 import zipfile
 
 from .errors import ArchivistError, InputError
+from .export import export
 from .settings import DEFAULT_SETTINGS_FILE, load_settings
-from .validate import archive_files, read, options
+from .slugs import pelican_slug
+from .checks import archive_files, options, read_file
 
 DEFAULT_OUTPUT = "dist"
+DATA_FOLDER = "data"
 
 
 def archive_name(settings):
     """The slug of SITENAME: "Archivist" -> "archivist"."""
-    from pelican.utils import slugify
-
-    return slugify(settings.get("SITENAME") or "archive", regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", ()))
+    return pelican_slug(settings.get("SITENAME") or "archive", settings)
 
 
 def newest_date(settings):
@@ -35,8 +38,7 @@ def newest_date(settings):
     opts = options(settings)
     dates = []
     for path in archive_files(settings):
-        with open(path, "rb") as handle:
-            parsed = read(path, handle.read(), opts)
+        parsed = read_file(path, opts)
         value = parsed.meta.get("date")
         if isinstance(value, datetime.datetime):
             value = value.date()
@@ -47,8 +49,9 @@ def newest_date(settings):
     return max(dates)
 
 
-def build(settings_path, content, output):
-    """Build the site for file:// into ``output`` with the real ``pelican`` command."""
+def build(settings_path, content, output, overrides=()):
+    """Build the site for file:// into ``output`` with the real ``pelican`` command
+    (``overrides``: more ``NAME=JSON`` settings)."""
     cmd = [
         sys.executable, "-m", "pelican", content,
         "-o", output,
@@ -57,6 +60,7 @@ def build(settings_path, content, output):
         "-e", "RELATIVE_URLS=true", 'SITEURL=""', 'OFFLINE_DOWNLOAD_URL=""',
         f'CACHE_PATH="{os.path.join(output, os.pardir, "cache")}"',
         "LOAD_CONTENT_CACHE=false",
+        *overrides,
     ]
     result = subprocess.run(cmd, capture_output=True, text=True)
     if result.returncode != 0:
@@ -67,14 +71,60 @@ def build(settings_path, content, output):
         )
 
 
+def refuse_links(folders):
+    """Raise ArchivistError naming the first symbolic link under ``folders`` (sorted walk).
+
+    The build copies the theme's and the content's static files by
+    following links, so a link there (``theme/static/x -> /etc/passwd``)
+    would put whatever it points to into the zip.
+    """
+    for folder in folders:
+        if os.path.islink(folder):
+            raise ArchivistError(_LINK_REFUSED, path=folder)
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames.sort()
+            for name in sorted([*dirnames, *filenames]):
+                if os.path.islink(os.path.join(dirpath, name)):
+                    raise ArchivistError(_LINK_REFUSED, path=os.path.join(dirpath, name))
+
+
+_LINK_REFUSED = "is a symbolic link: the offline copy does not follow links; copy the file in instead"
+
+
+def static_folders(settings, settings_path):
+    """The folders the build copies as they are: the theme's static files and STATIC_PATHS."""
+    base = os.path.dirname(os.path.abspath(settings_path))
+    theme = os.path.join(base, settings.get("THEME") or "theme")
+    folders = [os.path.join(theme, "static")]
+    folders += [os.path.join(settings["PATH"], path) for path in settings.get("STATIC_PATHS") or ()]
+    return [folder for folder in folders if os.path.lexists(folder)]
+
+
+def entry_name(relative):
+    """The zip entry name of a file at ``relative`` (a path inside the site, "/"-separated).
+
+    Refused (ArchivistError) when an unzipper could put it outside its
+    folder: a backslash (a separator on Windows), an empty, "." or ".."
+    part, or an absolute path.
+    """
+    parts = relative.split("/")
+    if "\\" in relative or relative.startswith("/") or any(part in ("", ".", "..") for part in parts):
+        raise ArchivistError("cannot go into the offline zip: its name has a backslash or a '.', '..' or "
+                             "empty part, which an unzipper could write outside its folder; rename it",
+                             path=relative)
+    return relative
+
+
 def write_zip(site, zip_path, top, date):
-    """Zip the folder ``site`` under ``top/`` deterministically."""
+    """Zip the folder ``site`` under ``top/`` deterministically; links are refused, not followed."""
     stamp = (date.year, date.month, date.day, 0, 0, 0)
+    refuse_links([site])
     files = []
     for dirpath, dirnames, filenames in os.walk(site):
         dirnames.sort()
         files.extend(os.path.join(dirpath, name) for name in filenames)
-    entries = sorted((os.path.relpath(f, site).replace(os.sep, "/"), f) for f in files)
+    entries = sorted((entry_name(os.path.relpath(f, site).replace(os.sep, "/")), f) for f in files)
+    entry_name(top)
     partial = zip_path + ".partial"
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for name, path in entries:
@@ -94,37 +144,17 @@ def make_dist(output_dir=DEFAULT_OUTPUT, settings_path=DEFAULT_SETTINGS_FILE, co
     content = content or settings["PATH"]
     if content != settings["PATH"]:
         settings = {**settings, "PATH": os.path.abspath(content)}
+    refuse_links(static_folders(settings, settings_path))
     date = newest_date(settings)
     name = f"{archive_name(settings)}-{date.isoformat()}"
     os.makedirs(output_dir, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="archivist-dist-") as tmp:
         site = os.path.join(tmp, "site")
-        build(os.path.abspath(settings_path), content, site)
+        # The archive as data goes in too (archivist export), linked from the About page.
+        citations = {**(settings.get("CITATIONS") or {}), "data_url": DATA_FOLDER}
+        build(os.path.abspath(settings_path), content, site, [f"CITATIONS={json.dumps(citations)}"])
+        export(settings, os.path.join(site, DATA_FOLDER))
         if not os.path.isfile(os.path.join(site, "index.html")):
             raise ArchivistError("the build wrote no index.html: check THEME in the settings",
                                  path=settings_path)
         return write_zip(site, os.path.join(output_dir, f"{name}.zip"), name, date)
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(
-        prog="python -m archivist.dist",
-        description="Build the archive for reading from disk and zip it as <archive>-<date>.zip.",
-    )
-    parser.add_argument("output", nargs="?", default=DEFAULT_OUTPUT,
-                        help="folder for the zip (default: %(default)s)")
-    parser.add_argument("--settings", default=DEFAULT_SETTINGS_FILE,
-                        help="Pelican settings file (default: %(default)s)")
-    parser.add_argument("--content", help="content folder (default: PATH of the settings)")
-    args = parser.parse_args(argv)
-    try:
-        path = make_dist(args.output, args.settings, args.content)
-    except ArchivistError as exc:
-        print(f"archivist.dist: error: {exc}", file=sys.stderr)
-        return 1
-    print(path)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

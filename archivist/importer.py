@@ -9,7 +9,7 @@
 - An existing file is never overwritten: a taken slug gets -2, -3, ...; each
   file is written to a temporary file in the target folder, then linked to
   its final name (which fails if the name exists) and the temporary removed.
-- Every new article passes the checks of the build (``archivist.validate``,
+- Every new article passes the checks of the build (``archivist.checks``,
   the same as ``archivist check``) against the archive and the other new
   articles before anything is written: ``problems`` lists each error as
   ``INPUT:FIRST-LAST: message``, and the command writes nothing when there
@@ -23,9 +23,8 @@ import datetime
 import hashlib
 import os
 import re
-import tempfile
 
-from . import enrich, frontmatter, reading, slugs, splitting, validate
+from . import checks, enrich, frontmatter, reading, slugs, splitting
 from .errors import ArchivistError, FrontMatterError, InputError
 
 
@@ -39,7 +38,23 @@ class Proposed:
     lines: tuple  # (first, last) 1-based input lines
     fingerprint: str
     target: str = ""  # file it is written to (empty when skipped)
+    confidence: float = 1.0  # of the cut before it (splitting.split_scored); 1.0 when the input separates articles
     skipped_as: str = ""  # existing file with the same text
+
+
+@dataclasses.dataclass
+class Problem:
+    """An error ``archivist check`` would report on a new article; ``str()`` names the input lines."""
+
+    item: Proposed
+    finding: object  # an archivist.checks.Finding: its code says which rule
+
+    def __str__(self):
+        message = self.finding.message
+        if self.finding.code == "missing-key" and self.finding.key == "source":
+            message = "missing 'source': pass --source NAME (or give 'source' in each JSON line)"
+        first, last = self.item.lines
+        return f"{self.item.path}:{first}-{last}: {message} (the article would be {self.finding.path})"
 
 
 def fingerprint(body):
@@ -74,14 +89,14 @@ def scan_archive(folder):
 
 
 def articles_of(documents):
-    """Yield (document, paragraphs) per article: raw text is split, other documents are one article."""
+    """Yield (document, paragraphs, confidence) per article: raw text is split, other documents are one article."""
     for document in documents:
         paragraphs = splitting.recover_subheadings(document.paragraphs)
         if document.split:
-            for part in splitting.split(paragraphs):
-                yield document, part
+            for part, confidence in splitting.split_scored(paragraphs):
+                yield document, part, confidence
         else:
-            yield document, paragraphs
+            yield document, paragraphs, 1.0
 
 
 def plan(inputs, settings, out_dir, reference_date=None, source="", category=None, fmt=None,
@@ -112,11 +127,14 @@ def plan(inputs, settings, out_dir, reference_date=None, source="", category=Non
     units = list(articles_of(documents))
     advance = progress(len(units)) if progress else None
     proposed = []
-    for document, paragraphs in units:
+    for document, paragraphs, confidence in units:
         body = render_body(paragraphs)
         lines = (paragraphs[0].line, paragraphs[-1].last_line)
-        item = Proposed({}, body, document.path, lines, fingerprint(body))
-        meta = enrich.enrich(paragraphs, context, document.meta)
+        item = Proposed({}, body, document.path, lines, fingerprint(body), confidence=confidence)
+        try:
+            meta = enrich.enrich(paragraphs, context, document.meta)
+        except InputError as exc:  # a value of the input record, such as 'date': '2025-02-30'
+            raise InputError(exc.message, path=document.path, line=lines[0]) from None
         given_category = document.meta.get("category")
         if given_category and given_category not in topics:
             raise InputError(f"category {given_category!r} is not one of ARCHIVE_TOPICS: {', '.join(topics)}",
@@ -124,7 +142,7 @@ def plan(inputs, settings, out_dir, reference_date=None, source="", category=Non
         if item.fingerprint in known:
             item.skipped_as, meta["slug"] = known[item.fingerprint]
         else:
-            meta["slug"] = slugs.unique_slug(meta["title"], taken)
+            meta["slug"] = slugs.unique_slug(meta["title"], settings, taken)
             taken.add(meta["slug"])
             known[item.fingerprint] = (f"{document.path}:{lines[0]}", meta["slug"])
             date = meta["date"]
@@ -137,38 +155,31 @@ def plan(inputs, settings, out_dir, reference_date=None, source="", category=Non
 
 
 def problems(proposed, settings, out_dir, today=None):
-    """Errors ``archivist check`` would report on the new articles: one line each, naming the input.
+    """The ``Problem``s: errors ``archivist check`` would report on the new articles.
 
     The new articles are checked as the files they would become, against the
     archive they go into (the build's article folders when ``out_dir`` is
     inside them, else the Markdown files under ``out_dir``) and each other.
     """
-    opts = validate.options(settings)
+    opts = checks.options(settings)
     content = os.path.abspath(settings["PATH"])
     if os.path.abspath(out_dir).startswith(content + os.sep) or os.path.abspath(out_dir) == content:
-        archive = validate.archive_files(settings)
+        archive = checks.archive_files(settings)
     else:
-        archive = [f for f in validate.walk_files(out_dir) if f.endswith(".md")] if os.path.isdir(out_dir) else []
-    existing = []
-    for path in archive:
-        with open(path, "rb") as handle:
-            existing.append(validate.read(validate.display_path(path), handle.read(), opts))
+        archive = [f for f in checks.walk_files(out_dir) if f.endswith(".md")] if os.path.isdir(out_dir) else []
+    existing = [checks.read_file(path, opts, shown_as=checks.display_path(path)) for path in archive]
     new = [item for item in proposed if item.target]
     planned = [
-        validate.read(validate.display_path(item.target), frontmatter.render(item.meta, item.body).encode("utf-8"), opts)
+        checks.read(checks.display_path(item.target), frontmatter.render(item.meta, item.body).encode("utf-8"), opts)
         for item in new
     ]
-    index = validate.ArchiveIndex(existing + planned, settings)
-    found = []
-    for item, parsed in zip(new, planned):
-        for finding in validate.check_article(parsed, index, settings, today=today):
-            if finding.severity == validate.ERROR:
-                message = finding.message
-                if message.startswith("missing 'source'"):
-                    message = "missing 'source': pass --source NAME (or give 'source' in each JSON line)"
-                found.append(f"{item.path}:{item.lines[0]}-{item.lines[1]}: {message} "
-                             f"(the article would be {finding.path})")
-    return found
+    index = checks.ArchiveIndex(existing + planned, settings)
+    return [
+        Problem(item, finding)
+        for item, parsed in zip(new, planned)
+        for finding in checks.check_article(parsed, index, settings, today=today)
+        if finding.severity == checks.ERROR
+    ]
 
 
 def write(proposed):
@@ -180,8 +191,13 @@ def write(proposed):
                 continue
             folder = os.path.dirname(item.target)
             os.makedirs(folder, exist_ok=True)
-            handle, temp = tempfile.mkstemp(prefix=".import-", suffix=".tmp", dir=folder)
+            # The name is recorded before the file exists, so that an interrupt
+            # (^C) at any point leaves no temporary file behind: with
+            # tempfile.mkstemp one could come between creating it and
+            # recording its name.
+            temp = os.path.join(folder, f".import-{os.getpid()}-{len(staged)}.tmp")
             staged.append((temp, item.target))
+            handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
                 stream.write(frontmatter.render(item.meta, item.body))
         for temp, target in staged:

@@ -11,7 +11,8 @@ import os
 from .errors import InputError
 from .frontmatter import render
 from .settings import articles_dir
-from .validate import PLACEHOLDER_RE, SLUG_RE, archive_files, effective_slug, read, options
+from .checks import PLACEHOLDER_RE, archive_files, options, read_file
+from .slugs import article_slug, effective_slug
 
 PLACEHOLDER_BODY = (
     "TODO: write the article here, one paragraph per line, in Markdown.\n\n"
@@ -54,16 +55,15 @@ def new_article(title, category, settings, date=None, source=None):
         "source": source or "TODO: the publication the article comes from",
         "slug": None,
     }
-    slug = effective_slug({"title": title}, settings)
-    if not slug or not SLUG_RE.match(slug):
+    slug = article_slug(title, settings)
+    if not slug:
         raise InputError(f"cannot make a web address (slug) from the headline {title!r}: use letters or digits")
     meta["slug"] = slug
     opts = options(settings)
     for path in archive_files(settings):
         if not path.endswith(".md"):
             continue
-        with open(path, "rb") as handle:
-            parsed = read(path, handle.read(), opts)
+        parsed = read_file(path, opts)
         if parsed.readable and effective_slug(parsed.meta, settings) == slug:
             raise InputError(
                 f"the slug '{slug}' is already used by {path}: change the headline or edit that article",

@@ -12,14 +12,16 @@ from .errors import PluginSettingsError, SettingsError
 DEFAULT_SETTINGS_FILE = "pelicanconf.py"
 
 
-def merge_options(setting, value, defaults, minimums=None, flags=()):
+def merge_options(setting, value, defaults, minimums=None, flags=(), fractions=(), optional=()):
     """``defaults`` with the dict setting ``setting`` (e.g. "SEARCH") over them, as a new dict.
 
     The one check of every plugin's namespaced setting. ``None`` gives the
     defaults. Anything but a dict, a key ``defaults`` does not have, a key of
-    ``minimums`` that is not a whole number of at least its minimum, or a key
-    of ``flags`` that is not True or False raises ``PluginSettingsError``
-    naming the setting, the key and how to fix it.
+    ``minimums`` that is not a whole number of at least its minimum, a key
+    of ``flags`` that is not True or False, or a key of ``fractions`` that
+    is not a number above 0 and at most 1 raises ``PluginSettingsError``
+    naming the setting, the key and how to fix it. A key of ``optional``
+    may also be None (the feature it sets is off).
     """
     if value is None:
         value = {}
@@ -38,6 +40,8 @@ def merge_options(setting, value, defaults, minimums=None, flags=()):
     merged = {**defaults, **value}
     for key, least in (minimums or {}).items():
         number = merged[key]
+        if number is None and key in optional:
+            continue
         if isinstance(number, bool) or not isinstance(number, int) or number < least:
             raise PluginSettingsError(
                 f"{setting}[{key!r}] must be a whole number of at least {least}, not {number!r}: "
@@ -47,6 +51,16 @@ def merge_options(setting, value, defaults, minimums=None, flags=()):
         if not isinstance(merged[key], bool):
             raise PluginSettingsError(
                 f"{setting}[{key!r}] must be True or False, not {merged[key]!r}: fix it in pelicanconf.py"
+            )
+    for key in fractions:
+        number = merged[key]
+        if number is None and key in optional:
+            continue
+        if isinstance(number, bool) or not isinstance(number, (int, float)) or not 0 < number <= 1:
+            off = " (or None to turn it off)" if key in optional else ""
+            raise PluginSettingsError(
+                f"{setting}[{key!r}] must be a number above 0 and at most 1{off}, not {number!r}: "
+                "fix it in pelicanconf.py"
             )
     return merged
 

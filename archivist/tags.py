@@ -18,7 +18,7 @@ then its most frequent words.
 
 import re
 
-from .slugs import slugify
+from .slugs import text_key
 from .words import STOPWORDS, names, stem, tokens
 
 MIN_TAGS, MAX_TAGS = 3, 8
@@ -41,18 +41,18 @@ def normalise(tag):
 
 
 def _key(tag):
-    return " ".join(stem(w) for w in slugify(tag).split("-"))
+    return " ".join(stem(w) for w in text_key(tag).split("-"))
 
 
 def reuse_spelling(tags, existing):
     """Replace each tag by the archive's spelling of the same tag, when there is one."""
     known = {}
     for tag in existing:
-        known.setdefault(slugify(tag), tag)
+        known.setdefault(text_key(tag), tag)
         known.setdefault(_key(tag), tag)
     out = []
     for tag in tags:
-        chosen = known.get(slugify(tag)) or known.get(_key(tag)) or tag
+        chosen = known.get(text_key(tag)) or known.get(_key(tag)) or tag
         if chosen not in out:
             out.append(chosen)
     return out
@@ -62,7 +62,7 @@ def candidates(paragraphs, exclude=()):
     """Scored candidate tags of an article, best first: a list of (tag, score)."""
     text = "\n".join(paragraphs)
     lead = paragraphs[0] if paragraphs else ""
-    excluded = {slugify(e) for e in exclude if e}
+    excluded = {text_key(e) for e in exclude if e}
     scores, order = {}, {}
     acronyms = dict(re.findall(r"([A-Z][\w'&-]*(?: (?:of |and |the |for |& )?[A-Z][\w'&-]*)+) \(([A-Z]{2,6})\)", text))
     expansion = {acronym: name for name, acronym in acronyms.items()}
@@ -70,7 +70,7 @@ def candidates(paragraphs, exclude=()):
         name = normalise(_ABBREVIATED_END.sub("", name))
         if name in expansion:
             name = expansion[name]
-        if not name or slugify(name) in excluded or len(name) < 2:
+        if not name or text_key(name) in excluded or len(name) < 2:
             continue
         scores[name] = scores.get(name, 0.0) + 1.0
         order.setdefault(name, position)
@@ -98,7 +98,7 @@ def candidates(paragraphs, exclude=()):
         if name.isupper() and len(name) <= 3 and scores[name] < 2:
             del scores[name]
     for phrase, count in _phrases(paragraphs).items():
-        if count >= 2 and slugify(phrase) not in excluded:
+        if count >= 2 and text_key(phrase) not in excluded:
             scores[phrase] = scores.get(phrase, 0.0) + count * 0.8 + (1.0 if phrase.lower() in lead.lower() else 0.0)
             order.setdefault(phrase, 10**6)
     return sorted(scores.items(), key=lambda item: (-item[1], order.get(item[0], 0), item[0]))
@@ -139,7 +139,7 @@ def choose(paragraphs, existing=(), exclude=()):
             if len(chosen) >= MIN_TAGS:
                 break
             tag = word.capitalize()
-            if slugify(tag) not in {slugify(c) for c in chosen} | {slugify(e) for e in exclude if e}:
+            if text_key(tag) not in {text_key(c) for c in chosen} | {text_key(e) for e in exclude if e}:
                 chosen.append(tag)
     chosen = reuse_spelling(chosen, existing)
     return chosen[:MAX_TAGS]
@@ -150,12 +150,12 @@ def top_up(chosen, paragraphs, existing=(), exclude=(), extra=()):
     out = [normalise(t) for t in chosen if isinstance(t, str) and normalise(t)]
     if len(out) >= MIN_TAGS:
         return list(chosen)
-    seen = {slugify(t) for t in out}
+    seen = {text_key(t) for t in out}
     ranked = reuse_spelling([tag for tag, _score in candidates(paragraphs, exclude)], existing)
     for tag in ranked + [e for e in extra if e] + choose(paragraphs, existing, exclude):
         if len(out) >= MIN_TAGS:
             break
-        if slugify(tag) and slugify(tag) not in seen and not any(tag in t.split() for t in out):
+        if text_key(tag) and text_key(tag) not in seen and not any(tag in t.split() for t in out):
             out.append(tag)
-            seen.add(slugify(tag))
+            seen.add(text_key(tag))
     return out

@@ -1,4 +1,12 @@
-"""Shared test helpers: real Pelican builds and a real headless Chromium."""
+"""Shared test helpers: real Pelican builds and a real headless Chromium.
+
+Two tiers: `make test-fast` runs the pure functions (`-m "not slow"`), `make test`
+runs everything. A test is put in the slow tier here, at collection, when it,
+a fixture it uses or code of this repository either calls starts a process
+(a Pelican build through :func:`build_site`, the CLI, Node, a linter) or when
+it needs the ``browser`` fixture. Mark anything else slow by hand with
+``@pytest.mark.slow`` (a build run in the test's own process, say).
+"""
 
 import contextlib
 import functools
@@ -9,6 +17,8 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
+import types
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -148,3 +158,84 @@ def watched_page(browser):
     page = WatchedPage(context.new_page())
     yield page
     context.close()
+
+
+# The pure-function tier's budget: `make test-fast` says when it is over.
+FAST_TIER_SECONDS = 30
+_STARTED = pytest.StashKey[float]()
+
+
+def _starts_a_process(function, seen):
+    """Whether ``function``, or code of this repository it names, starts a process.
+
+    Read from the bytecode's names (globals, and attributes of the modules it
+    names), so test files need no marks of their own: ``subprocess`` anywhere
+    on the way counts, and build_site, the bench harness and the CLI's tests
+    all run their builds, Node and linters through it.
+    """
+    seen.add(function)
+    codes = [function.__code__]
+    while codes:
+        code = codes.pop()
+        codes.extend(const for const in code.co_consts if isinstance(const, types.CodeType))
+        names = function.__globals__
+        modules = [value for name in code.co_names if isinstance(value := names.get(name), types.ModuleType)]
+        for name in code.co_names:
+            if name == "subprocess":
+                return True
+            for value in [names.get(name), *(getattr(module, name, None) for module in modules)]:
+                if _is_ours(value) and value not in seen and _starts_a_process(value, seen):
+                    return True
+    return False
+
+
+def _is_ours(value):
+    """A function of this repository (tests, bench, archivist, plugins), not of a dependency."""
+    return isinstance(value, types.FunctionType) and _in_repository(value.__code__.co_filename)
+
+
+@functools.cache
+def _in_repository(filename):
+    path = Path(filename)
+    return path.is_relative_to(ROOT) and not path.is_relative_to(ROOT / ".venv")
+
+
+def _is_slow(item):
+    # A fixture's function is reachable only through pytest's private
+    # _fixtureinfo; without it every module fixture that builds a site would
+    # need a mark in its test file.
+    fixtures = [definitions[-1].func for definitions in item._fixtureinfo.name2fixturedefs.values() if definitions]
+    seen = set()
+    return any(_starts_a_process(function, seen) for function in [item.function, *fixtures] if _is_ours(function))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the slow tier: tests that build a site, start a process or use the browser."""
+    for item in items:
+        if not isinstance(item, pytest.Function):
+            continue
+        if "browser" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)
+        if item.get_closest_marker("browser") or _is_slow(item):
+            item.add_marker(pytest.mark.slow)
+
+
+def pytest_sessionstart(session):
+    session.config.stash[_STARTED] = (time.monotonic(), time.process_time())
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Under `-m "not slow"`: the tier's time against its budget.
+
+    Run in one process, the tier is judged by its CPU time, which other work
+    on a shared machine does not inflate; spread over workers (-n), by the
+    wall clock.
+    """
+    if "not slow" not in (config.option.markexpr or ""):
+        return
+    wall, cpu = (now - then for now, then in zip((time.monotonic(), time.process_time()), config.stash[_STARTED]))
+    judged = wall if getattr(config.option, "numprocesses", None) else cpu
+    line = f"pure-function tier: {wall:.1f} s, {cpu:.1f} s of CPU in this process (budget {FAST_TIER_SECONDS} s)"
+    if judged > FAST_TIER_SECONDS:
+        line += ": over budget; mark the slowest tests (--durations=10) @pytest.mark.slow or make them faster"
+    terminalreporter.write_line(line)

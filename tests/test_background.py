@@ -6,6 +6,7 @@ import os
 import pytest
 
 from archivist import background
+from archivist.errors import ArchivistError, InputError
 
 needs_fork = pytest.mark.skipif(not background.can_fork(), reason="needs os.fork and two CPUs")
 
@@ -33,8 +34,23 @@ def test_an_error_in_the_child_is_raised_by_wait_with_its_message():
         raise ValueError("/site/x: lunr.js not found; run `npm ci`")
 
     running = background.start(work)
-    with pytest.raises(background.BackgroundError, match=r"ValueError: /site/x: lunr.js not found; run `npm ci`"):
+    with pytest.raises(background.BackgroundError, match=r"ValueError: /site/x: lunr.js not found; run `npm ci`") as raised:
         running.wait()
+    assert raised.value.error_type == "builtins.ValueError" and raised.value.path is None
+
+
+@needs_fork
+def test_an_input_error_in_the_child_keeps_its_type_path_and_line():
+    def work():
+        raise InputError("broken JSON line: fix it", path="wire.jsonl", line=7)
+
+    running = background.start(work, name="the import")
+    with pytest.raises(background.BackgroundError) as raised:
+        running.wait()
+    error = raised.value
+    assert isinstance(error, ArchivistError)
+    assert (error.path, error.line, error.error_type) == ("wire.jsonl", 7, "archivist.errors.InputError")
+    assert str(error) == "wire.jsonl:7: the import failed: broken JSON line: fix it"
 
 
 @needs_fork

@@ -5,14 +5,17 @@ articles and an About page, with a settings file that reuses pelicanconf.py.
 """
 
 import datetime
+import re
 import textwrap
 
 import hypothesis
 import hypothesis.strategies as st
 import pytest
 
-from archivist import validate
+from archivist import checks
 from archivist.cli import main
+from archivist.errors import PluginSettingsError
+from archivist.settings import load_settings
 from tests.conftest import ROOT
 
 GOOD = textwrap.dedent("""\
@@ -163,6 +166,37 @@ def test_each_error_is_reported_on_its_line(archive, capsys, old_new, line, mess
     assert "0 error(s)" not in err
 
 
+# The stable code of each error above: tools match these, never the message.
+ERROR_CODES = {
+    "invalid YAML": "bad-front-matter", "no front matter": "bad-front-matter", "title not text": "not-text",
+    "impossible date": "invalid-date", "date not a date": "invalid-date", "date in the future": "future-date",
+    "unknown category": "unknown-topic", "tags not a list": "tags-not-list", "empty tag": "empty-tag",
+    "duplicate tag": "duplicate-tag", "tag with spaces": "extra-spaces", "tag not text": "tag-not-text",
+    "slug with a slash": "unsafe-slug", "slug not ASCII": "non-ascii-slug", "slug badly formed": "bad-slug",
+    "slug already used": "duplicate-slug", "raw script": "raw-element", "raw iframe": "raw-element",
+    "event handler": "event-handler", "javascript link in Markdown": "javascript-url",
+    "javascript link in HTML": "javascript-url", "TODO summary": "placeholder", "TODO tag": "placeholder",
+    "TODO in the body": "placeholder", "bad source_url": "bad-source-url", "status skip": "bad-status",
+    "modified before date": "modified-before-date",
+}
+
+
+@pytest.mark.parametrize("old_new, line, message, code", [(*e[1:], ERROR_CODES[e[0]]) for e in ERRORS],
+                         ids=[e[0] for e in ERRORS])
+def test_each_error_carries_its_stable_code(archive, old_new, line, message, code):
+    old, new = old_new
+    path = write(archive, GOOD.replace(old, new, 1))
+    findings = checks.check_files([path], load_settings("settings.py"))
+    assert [f.code for f in findings if f.path == path and f.line == line and message in f.message] == [code]
+
+
+def test_every_code_is_documented_and_every_documented_code_exists():
+    documented = re.findall(r"^\| `([a-z0-9-]+)` \|", (ROOT / "docs" / "check-messages.md").read_text(), re.MULTILINE)
+    assert sorted(documented) == sorted(checks.CODES)
+    with pytest.raises(ValueError, match="unknown finding code"):
+        checks.Finding("a.md", 1, checks.ERROR, "made up", "made-up")
+
+
 @pytest.mark.parametrize("key, line", [("title", 1), ("date", 1), ("category", 1), ("tags", 1),
                                        ("summary", 1), ("source", 1)])
 def test_each_required_key_is_required(archive, capsys, key, line):
@@ -258,43 +292,40 @@ def test_folders_are_walked_without_pages(archive, capsys):
     assert "checked 2 article(s)" in err
 
 
+def test_an_unreadable_file_is_a_one_line_error(archive, capsys):
+    (archive / "content" / "articles" / "2025" / "2025-02-10-gone.md").symlink_to(archive / "nowhere.md")
+    status, out, err = check(capsys)
+    assert (status, out) == (1, [])
+    assert err == ("archivist: error: content/articles/2025/2025-02-10-gone.md: cannot read this file "
+                   "(No such file or directory): check that it exists and is readable\n")
+
+
 def test_a_missing_path_is_an_error(archive, capsys):
     status, out, err = check(capsys, "content/articles/nope.md")
     assert status == 1
     assert "content/articles/nope.md: no such file or folder" in err
 
 
-def test_every_command_has_help(capsys):
-    from archivist.cli import build_parser
-
-    parser = build_parser()
-    actions = [a for a in parser._subparsers._group_actions if hasattr(a, "choices")]
-    commands = actions[0].choices
-    assert {"check", "new"} <= set(commands)
-    for name, sub in commands.items():
-        assert sub.description, f"'archivist {name}' has no description"
-
-
 # Pure functions, without files.
 
 def test_tag_key_ignores_case_spaces_and_punctuation():
-    assert validate.tag_key("Hong Kong") == validate.tag_key("hong-kong") == validate.tag_key("HongKong")
-    assert validate.tag_key("Hong Kong") != validate.tag_key("Hong Kong Island")
+    assert checks.tag_key("Hong Kong") == checks.tag_key("hong-kong") == checks.tag_key("HongKong")
+    assert checks.tag_key("Hong Kong") != checks.tag_key("Hong Kong Island")
 
 
 def test_annotations_escape_their_special_characters():
-    finding = validate.Finding("a,b:c.md", 3, validate.ERROR, "50% done\nnext")
+    finding = checks.Finding("a,b:c.md", 3, checks.ERROR, "50% done\nnext", "no-text")
     assert finding.github() == "::error file=a%2Cb%3Ac.md,line=3::50%25 done%0Anext"
     assert str(finding) == "a,b:c.md:3: error: 50% done\nnext"
 
 
 def test_future_dates_allow_one_day_for_time_zones():
-    parsed = validate.read("x.md", GOOD.replace("2025-02-10", "2025-03-02").encode(), validate.DEFAULTS)
+    parsed = checks.read("x.md", GOOD.replace("2025-02-10", "2025-03-02").encode(), checks.DEFAULTS)
     settings = {"ARCHIVE_TOPICS": {"Science": ""}, "SLUG_REGEX_SUBSTITUTIONS": []}
-    index = validate.ArchiveIndex([], settings)
+    index = checks.ArchiveIndex([], settings)
 
     def future(today):
-        findings = validate.check_article(parsed, index, settings, today=today)
+        findings = checks.check_article(parsed, index, settings, today=today)
         return [f.message for f in findings if "future" in f.message]
 
     assert future(datetime.date(2025, 3, 1)) == []
@@ -303,7 +334,31 @@ def test_future_dates_allow_one_day_for_time_zones():
 
 def test_unknown_archive_guard_options_are_refused():
     with pytest.raises(ValueError, match="unknown ARCHIVE_GUARD key"):
-        validate.options({"ARCHIVE_GUARD": {"max_byte": 5}})
+        checks.options({"ARCHIVE_GUARD": {"max_byte": 5}})
+
+
+@pytest.mark.parametrize("key, value, words", [
+    ("max_bytes", 0, "ARCHIVE_GUARD['max_bytes'] must be a whole number of at least 1, not 0"),
+    ("max_bytes", "1 MB", "ARCHIVE_GUARD['max_bytes'] must be a whole number of at least 1, not '1 MB'"),
+    ("duplicate_threshold", 1.5,
+     "ARCHIVE_GUARD['duplicate_threshold'] must be a number above 0 and at most 1 (or None to turn it off), not 1.5"),
+    ("tag_similarity", None, "ARCHIVE_GUARD['tag_similarity'] must be a number above 0 and at most 1, not None"),
+    ("tag_similarity", True, "ARCHIVE_GUARD['tag_similarity'] must be a number above 0 and at most 1, not True"),
+    ("future_days", -1, "ARCHIVE_GUARD['future_days'] must be a whole number of at least 0, not -1"),
+])
+def test_archive_guard_values_are_checked(archive, capsys, key, value, words):
+    with pytest.raises(PluginSettingsError) as raised:
+        checks.options({"ARCHIVE_GUARD": {key: value}})
+    assert str(raised.value).startswith(words)
+    with open("settings.py", "a", encoding="utf-8") as settings:
+        settings.write(f"ARCHIVE_GUARD = {{{key!r}: {value!r}}}\n")
+    status, out, err = check(capsys)
+    assert (status, out) == (1, [])
+    assert err.startswith(f"archivist: error: {words}") and err.count("\n") == 1
+
+
+def test_the_near_duplicate_check_can_be_turned_off():
+    assert checks.options({"ARCHIVE_GUARD": {"duplicate_threshold": None}})["duplicate_threshold"] is None
 
 
 SETTINGS_DICT = {"ARCHIVE_TOPICS": {"Science": "", "Society": ""}, "SLUG_REGEX_SUBSTITUTIONS": []}
@@ -317,22 +372,22 @@ SETTINGS_DICT = {"ARCHIVE_TOPICS": {"Science": "", "Society": ""}, "SLUG_REGEX_S
 ))
 def test_any_bytes_give_findings_never_an_exception(data):
     """The error policy: whatever the file holds, checking it returns findings."""
-    parsed = validate.read("a.md", data, validate.DEFAULTS)
-    index = validate.ArchiveIndex([parsed], SETTINGS_DICT)
-    findings = validate.check_article(parsed, index, SETTINGS_DICT, today=datetime.date(2025, 6, 1))
-    assert all(f.line >= 1 and f.severity in (validate.ERROR, validate.WARNING) for f in findings)
+    parsed = checks.read("a.md", data, checks.DEFAULTS)
+    index = checks.ArchiveIndex([parsed], SETTINGS_DICT)
+    findings = checks.check_article(parsed, index, SETTINGS_DICT, today=datetime.date(2025, 6, 1))
+    assert all(f.line >= 1 and f.severity in (checks.ERROR, checks.WARNING) for f in findings)
     assert findings or parsed.readable
 
 
 def _brute_force_near_duplicates(bodies, threshold):
-    grams = {path: validate.shingles(body) for path, body in bodies.items()}
+    grams = {path: checks.shingles(body) for path, body in bodies.items()}
     found = {}
     for path, mine in grams.items():
-        if len(mine) < validate.MIN_SHINGLES:
+        if len(mine) < checks.MIN_SHINGLES:
             continue
         alike = []
         for other, theirs in grams.items():
-            if other != path and len(theirs) >= validate.MIN_SHINGLES:
+            if other != path and len(theirs) >= checks.MIN_SHINGLES:
                 jaccard = len(mine & theirs) / len(mine | theirs)
                 if jaccard >= threshold:
                     alike.append((other, jaccard))
@@ -356,13 +411,13 @@ def test_near_duplicates_found_by_prefix_filtering_are_exactly_those_of_brute_fo
         bodies[f"edit{number}.md"] = " ".join(words)
     bodies["other.md"] = " ".join(reversed(base))
     settings = {**SETTINGS_DICT, "ARCHIVE_GUARD": {"duplicate_threshold": threshold}}
-    parsed = [validate.read(path, f"---\ntitle: T\n---\n{body}\n".encode(), validate.options(settings))
+    parsed = [checks.read(path, f"---\ntitle: T\n---\n{body}\n".encode(), checks.options(settings))
               for path, body in bodies.items()]
-    index = validate.ArchiveIndex(parsed, settings)
+    index = checks.ArchiveIndex(parsed, settings)
     expected = _brute_force_near_duplicates({p.path: p.body for p in parsed}, threshold)
     for item in parsed:
         if item.path in expected:
-            found = index.near_duplicates(item.path, validate.shingles(item.body), threshold)
+            found = index.near_duplicates(item.path, checks.shingles(item.body), threshold)
             assert [(path, round(j, 9)) for path, j in found] == [(path, round(j, 9)) for path, j in expected[item.path]]
 
 
@@ -404,9 +459,9 @@ def test_checks_kept_between_calls_give_what_checking_everything_again_gives(ste
             else:  # a body like the start's, with some words of its own
                 path.write_text(_article(f"Title {number}", base + " " + " ".join(words), tags))
             files = sorted(str(p) for p in folder.glob("*.md"))
-            kept = validate.check_files(files, SETTINGS_DICT, today=today, archive=files, cache=cache)
-            assert kept == validate.check_files(files, SETTINGS_DICT, today=today, archive=files)
-            assert set(cache["digests"]) == {validate.display_path(f) for f in files}
+            kept = checks.check_files(files, SETTINGS_DICT, today=today, archive=files, cache=cache)
+            assert kept == checks.check_files(files, SETTINGS_DICT, today=today, archive=files)
+            assert set(cache["digests"]) == {checks.display_path(f) for f in files}
 
 
 def test_a_cached_check_reads_only_the_changed_file(tmp_path, monkeypatch):
@@ -414,15 +469,15 @@ def test_a_cached_check_reads_only_the_changed_file(tmp_path, monkeypatch):
         (tmp_path / f"{number}.md").write_text(_article(f"Story {number}", " ".join(_WORDS[number:] * 3)))
     files = sorted(str(p) for p in tmp_path.glob("*.md"))
     cache = {}
-    first = validate.check_files(files, SETTINGS_DICT, archive=files, cache=cache)
+    first = checks.check_files(files, SETTINGS_DICT, archive=files, cache=cache)
     checked = []
-    alone = validate.check_file_alone
-    monkeypatch.setattr(validate, "check_file_alone", lambda path, *args: checked.append(path) or alone(path, *args))
-    assert validate.check_files(files, SETTINGS_DICT, archive=files, cache=cache) == first
+    alone = checks.check_file_alone
+    monkeypatch.setattr(checks.files, "check_file_alone", lambda path, *args: checked.append(path) or alone(path, *args))
+    assert checks.check_files(files, SETTINGS_DICT, archive=files, cache=cache) == first
     assert checked == []
     (tmp_path / "1.md").write_text(_article("Story 1", " ".join(_WORDS[1:] * 3) + " TODO"))
-    again = validate.check_files(files, SETTINGS_DICT, archive=files, cache=cache)
-    assert checked == [validate.display_path(files[1])]
+    again = checks.check_files(files, SETTINGS_DICT, archive=files, cache=cache)
+    assert checked == [checks.display_path(files[1])]
     assert [f.message for f in again if f not in first] == ["the body still holds a TODO placeholder: replace it "
                                                             "with the article text"]
 
@@ -432,7 +487,7 @@ def test_shingles_are_the_same_in_every_process():
     import subprocess
     import sys
 
-    code = "from archivist import validate; print(sorted(validate.shingles('the ferry left the harbour at dawn today')))"
+    code = "from archivist import checks; print(sorted(checks.shingles('the ferry left the harbour at dawn today')))"
     runs = {
         subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
                        env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"}).stdout

@@ -74,7 +74,7 @@ def test_the_checks_of_unchanged_files_are_kept_in_the_cache_folder(content, tmp
     sources = sorted(str(p) for p in (content / "articles").rglob("*.md"))
     first = guard.check_sources(sources, settings)
     assert (tmp_path / "cache" / guard.CACHE_FILE).is_file()
-    monkeypatch.setattr(guard.validate, "check_file_alone", lambda *args: pytest.fail("checked again"))
+    monkeypatch.setattr(guard.checks.files, "check_file_alone", lambda *args: pytest.fail("checked again"))
     assert guard.check_sources(sources, settings) == first
 
 
@@ -159,3 +159,12 @@ def test_a_page_over_a_theme_page_stops_the_build(content, tmp_path):
     result = build_site(tmp_path / "out", content, check=False)
     assert result.returncode != 0
     assert f"{page}:1: error: writes search.html, which the 'search' page of the theme also writes" in result.stderr
+
+
+def test_a_bad_archive_guard_value_stops_the_build_before_reading(content, tmp_path):
+    result = build_site(tmp_path / "out", content, check=False, ARCHIVE_GUARD={"duplicate_threshold": 80})
+    assert result.returncode != 0
+    output = " ".join((result.stdout + result.stderr).split())
+    assert "ARCHIVE_GUARD['duplicate_threshold'] must be a number above 0 and at most 1" in output
+    assert "the archive checks failed" not in output  # raised by the build process itself
+    assert not (tmp_path / "out" / "index.html").exists()

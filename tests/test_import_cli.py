@@ -48,6 +48,8 @@ def written(folder):
         ("short.txt", b"Rain on Monday.\n", "short.txt: holds only 3 word(s): too short to be an article"),
         ("broken.jsonl", b'{"text": "Fine."}\n{"text": "broken\n', "broken.jsonl:2: broken JSON line"),
         ("shape.jsonl", b'{"body": "no text field"}\n', "shape.jsonl:1: needs 'paragraphs'"),
+        ("date.jsonl", b'{"text": "The harbour council met on Monday evening to vote on the ferry plans, and after a long debate it chose to rebuild the terminal.", "date": "2025-02-30"}\n',
+         "date.jsonl:1: date must be a date like 2025-03-16, not '2025-02-30'"),
     ],
 )
 def test_bad_input_is_one_line_error_and_writes_nothing(tmp_path, capsys, name, data, expected):
@@ -120,7 +122,8 @@ def test_jsonl_values_win_and_lines_are_record_lines(tmp_path, capsys):
     assert articles[0]["title"] == "Berg Sends Rovers to the Final"
     assert articles[0]["category"] == "Culture" and articles[0]["date"] == "2025-01-02"
     assert [a["lines"] for a in articles] == [[1, 1], [2, 2]]
-    assert set(articles[0]) == {"title", "slug", "date", "category", "tags", "summary", "source", "lines"}
+    assert set(articles[0]) == {"title", "slug", "date", "category", "tags", "summary", "source", "lines",
+                                "confidence"}
 
 
 def test_category_option_is_checked(tmp_path, capsys):
@@ -135,7 +138,7 @@ def test_dry_run_table(tmp_path, capsys):
     source.write_text(STORIES, encoding="utf-8")
     assert run_import(source, "--dry-run", "--category", "Sport", out=tmp_path / "a") == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["lines", "date", "topic", "title", "tags"]
+    assert lines[0].split() == ["lines", "cut", "date", "topic", "title", "tags"]
     assert lines[1].startswith("1-2 ") and lines[2].startswith("4-5 ")
     assert not (tmp_path / "a").exists()
 

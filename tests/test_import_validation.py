@@ -1,9 +1,9 @@
-"""Every article the importer writes passes the build's checks (archivist.validate); else nothing is written."""
+"""Every article the importer writes passes the build's checks (archivist.checks); else nothing is written."""
 
 import json
 from pathlib import Path
 
-from archivist import tags, validate
+from archivist import checks, importer, tags
 from archivist.cli import main
 from archivist.settings import load_settings
 from .conftest import ROOT
@@ -44,6 +44,25 @@ def test_articles_that_would_fail_the_checks_refuse_the_whole_import(tmp_path, c
     assert files(tmp_path / "articles") == []
 
 
+def test_each_problem_carries_the_code_of_the_rule_it_breaks(tmp_path):
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, [
+        {"text": BERG + " <script>alert(1)</script>"},
+        {"text": MARSH, "date": "2999-01-01"},
+    ])
+    settings = load_settings(SETTINGS)
+    proposed, _ = importer.plan([str(source)], settings, str(tmp_path / "articles"), source="")
+    found = importer.problems(proposed, settings, str(tmp_path / "articles"))
+    assert sorted((p.item.lines, p.finding.code) for p in found) == [
+        ((1, 1), "missing-key"), ((1, 1), "raw-element"), ((2, 2), "future-date"), ((2, 2), "missing-key"),
+    ]
+    for problem in found:
+        if problem.finding.code == "missing-key":
+            line = problem.item.lines[0]
+            assert str(problem) == (f"{source}:{line}-{line}: missing 'source': pass --source NAME (or give "
+                                    f"'source' in each JSON line) (the article would be {problem.finding.path})")
+
+
 def test_a_missing_source_is_one_line_per_article_naming_the_option(tmp_path, capsys):
     source = tmp_path / "in.txt"
     source.write_text(f"{MARSH}\nMarsh said the repairs would cost 4 million dollars.\n", encoding="utf-8")
@@ -63,9 +82,9 @@ def test_too_few_tags_are_topped_up_and_the_written_files_pass_check(tmp_path, c
     assert run(source, out, "--source", "Newswire") == 0
     written = [str(p) for p in files(out)]
     assert len(written) == 3
-    findings = validate.check_files(written, load_settings(SETTINGS), archive=written)
-    assert [f for f in findings if f.severity == validate.ERROR] == []
-    first = next(p for p in written if "elena-marsh" in p)
+    findings = checks.check_files(written, load_settings(SETTINGS), archive=written)
+    assert [f for f in findings if f.severity == checks.ERROR] == []
+    first = next(p for p in written if "ferry-terminal" in p)
     text = Path(first).read_text(encoding="utf-8")
     assert "  - Ferries\n" in text and text.count("\n  - ") >= tags.MIN_TAGS
 

@@ -1,6 +1,7 @@
 """`archivist new`: a complete article at the conventional path; new -> check -> build."""
 
 import datetime
+import json
 
 import pytest
 
@@ -113,3 +114,18 @@ def test_the_article_template_is_refused_until_filled_in(archive, capsys):
     path.write_text(filled, encoding="utf-8")
     status, out, _ = check(capsys, str(path.relative_to(archive)))
     assert (status, out) == (0, [])
+
+
+def test_import_and_new_give_one_headline_one_slug(archive, capsys, tmp_path):
+    headline = "U.S., EU agree 2025-26 budget"
+    record = tmp_path / "wire.jsonl"
+    text = ("Negotiators of the United States and the European Union agreed on the budget for the coming two "
+            "years late on Sunday, after talks that ran through the weekend in the harbour city.")
+    record.write_text(json.dumps({"title": headline, "text": text}) + "\n", encoding="utf-8")
+    main(["import", str(record), "--settings", "settings.py", "--source", "Test Wire",
+          "--date", "2025-03-16", "--dry-run", "--json"])
+    imported = json.loads(capsys.readouterr().out)["articles"][0]["slug"]
+    status, path, _ = new(capsys, headline, "--category", "World", "--date", "2025-03-16")
+    assert status == 0
+    assert imported == "us-eu-agree-2025-26-budget"
+    assert path == f"content/articles/2025/2025-03-16-{imported}.md"

@@ -5,7 +5,7 @@ import sys
 
 from ..errors import InputError
 from ..settings import DEFAULT_SETTINGS_FILE, load_settings
-from .. import validate
+from .. import checks
 
 
 def configure(subparsers):
@@ -22,7 +22,7 @@ def configure(subparsers):
                         help="article files or folders to check (default: every article)")
     parser.add_argument("--settings", default=DEFAULT_SETTINGS_FILE,
                         help="Pelican settings file (default: %(default)s)")
-    parser.add_argument("--format", choices=("text", "github"), default="text",
+    parser.add_argument("--format", choices=tuple(checks.FORMATS), default="text",
                         help="'github' prints GitHub Actions annotations (default: text)")
     parser.add_argument("--strict", action="store_true", help="fail on warnings too")
     parser.set_defaults(func=run)
@@ -35,7 +35,7 @@ def expand(paths, settings):
     for path in paths:
         if os.path.isdir(path):
             files.extend(
-                f for f in validate.walk_files(path)
+                f for f in checks.walk_files(path)
                 if not any(os.path.abspath(f).startswith(page + os.sep) for page in pages)
             )
         elif os.path.isfile(path):
@@ -47,11 +47,11 @@ def expand(paths, settings):
 
 def run(args):
     settings = load_settings(args.settings)
-    archive = validate.archive_files(settings)
+    archive = checks.archive_files(settings)
     targets = expand(args.paths, settings) if args.paths else archive
-    findings = validate.check_files(targets, settings, archive=archive)
+    findings = checks.check_files(targets, settings, archive=archive)
     for finding in findings:
-        print(finding.github() if args.format == "github" else finding)
-    errors, warnings = validate.counts(findings)
+        print(checks.FORMATS[args.format](finding))
+    errors, warnings = checks.counts(findings)
     print(f"checked {len(targets)} article(s): {errors} error(s), {warnings} warning(s)", file=sys.stderr)
     return 1 if errors or (args.strict and warnings) else 0

@@ -11,6 +11,7 @@ from ..errors import ArchivistError
 from ..settings import DEFAULT_SETTINGS_FILE, articles_dir, load_settings
 
 PROGRESS_MIN = 20  # articles: fewer than this never shows a progress bar
+LOW_CONFIDENCE = 0.5  # a cut less sure than this is marked in the dry-run table
 
 
 def configure(subparsers):
@@ -37,10 +38,7 @@ def configure(subparsers):
 def run(args):
     if args.json and not args.dry_run:
         raise ArchivistError("--json only goes with --dry-run")
-    try:
-        reference = parse_date(args.date) if args.date else None
-    except ValueError as exc:
-        raise ArchivistError(str(exc)) from None
+    reference = parse_date(args.date) if args.date else None
     # Pelican warns about feed URLs while reading settings: irrelevant to an import.
     logging.getLogger("pelican.settings").setLevel(logging.ERROR)
     settings = load_settings(args.settings)
@@ -85,6 +83,7 @@ def as_json(proposed):
             "summary": item.meta["summary"],
             "source": item.meta["source"],
             "lines": list(item.lines),
+            "confidence": item.confidence,
         }
         for item in proposed
     ]
@@ -92,20 +91,26 @@ def as_json(proposed):
 
 
 def as_table(proposed):
-    rows = [("lines", "date", "topic", "title", "tags")]
+    """One row per article; the cut column is the confidence of the cut before it, '?' when low."""
+    rows = [("lines", "cut", "date", "topic", "title", "tags")]
     for item in proposed:
         title = item.meta["title"] + (" (skipped: already imported)" if item.skipped_as else "")
         rows.append((
             f"{item.lines[0]}-{item.lines[1]}",
+            f"{item.confidence:.2f}" + (" ?" if item.confidence < LOW_CONFIDENCE else ""),
             item.meta["date"].isoformat(),
             item.meta["category"],
             title,
             ", ".join(item.meta["tags"]),
         ))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths)) + "  " + row[4] for row in rows
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    table = "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row[:5], widths)) + "  " + row[5] for row in rows
     )
+    unsure = sum(1 for item in proposed if item.confidence < LOW_CONFIDENCE)
+    if unsure:
+        table += f"\n{unsure} cut(s) marked '?' are unsure (confidence < {LOW_CONFIDENCE}): check those first"
+    return table
 
 
 class _progress:

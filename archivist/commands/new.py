@@ -5,7 +5,7 @@ import datetime
 from ..errors import InputError
 from ..new import new_article
 from ..settings import DEFAULT_SETTINGS_FILE, load_settings
-from ..validate import display_path
+from ..checks import display_path
 
 
 def _date(text):

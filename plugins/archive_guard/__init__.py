@@ -1,6 +1,6 @@
 """archive_guard: the build refuses articles that `archivist check` refuses.
 
-Setting: ``ARCHIVE_GUARD = {...}`` (see ``archivist.validate.DEFAULTS``).
+Setting: ``ARCHIVE_GUARD = {...}`` (see ``archivist.checks.options.DEFAULTS``).
 """
 
 from pelican import signals

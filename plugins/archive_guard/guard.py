@@ -13,7 +13,7 @@ import os
 import posixpath
 import sys
 
-from archivist import background, build_cache, validate
+from archivist import background, build_cache, checks
 from archivist.errors import ArchivistError
 
 logger = logging.getLogger(__name__)
@@ -62,21 +62,21 @@ def produced_sources(generator):
 
 
 def check_sources(sources, settings):
-    """``validate.check_files`` of every article file, reusing the last build's checks of unchanged files.
+    """``checks.check_files`` of every article file, reusing the last build's checks of unchanged files.
 
     A rebuild after one edit parses, checks and compares with the archive
     that one file: the checks of the others are taken from
-    ``CACHE_PATH/archive_guard/checks.pickle`` (see ``validate.check_files``).
+    ``CACHE_PATH/archive_guard/checks.pickle`` (see ``checks.check_files``).
     """
     today = datetime.datetime.now(datetime.timezone.utc).date()
     if not settings.get("CACHE_PATH"):
-        return validate.check_files(sources, settings, today=today, archive=sources)
-    rules = validate.cache_rules(settings, today)
+        return checks.check_files(sources, settings, today=today, archive=sources)
+    rules = checks.cache_rules(settings, today)
     path = os.path.join(settings["CACHE_PATH"], CACHE_FILE)
     cache = build_cache.load(path, rules) if settings.get("LOAD_CONTENT_CACHE") else None
     cache = cache if isinstance(cache, dict) else {}
     before = cache.get("digests")
-    findings = validate.check_files(sources, settings, today=today, archive=sources, cache=cache)
+    findings = checks.check_files(sources, settings, today=today, archive=sources, cache=cache)
     if cache.get("digests") != before:
         build_cache.save(path, rules, cache)
     return findings
@@ -99,6 +99,7 @@ def start_checks(generator):
         except background.BackgroundError:
             pass
     settings = generator.settings
+    checks.options(settings)  # a bad ARCHIVE_GUARD stops the build here, not in the background
     sources = article_sources(generator)
     _checking = sources, background.start(
         lambda: check_sources(sources, settings), name="the archive checks"
@@ -117,15 +118,15 @@ def check_articles(generator):
         if checking is not None:
             checking[1].wait()
         findings = check_sources(sources, settings)
-    errors = [f for f in findings if f.severity == validate.ERROR]
+    errors = [f for f in findings if f.severity == checks.ERROR]
     warnings = len(findings) - len(errors)
     failed = {os.path.abspath(f.path) for f in errors}
     produced = produced_sources(generator)
     for source in sources:
         if source.endswith(".md") and source not in produced and os.path.abspath(source) not in failed:
-            errors.append(validate.Finding(
-                validate.display_path(source), 1, validate.ERROR,
-                "Pelican could not read this article (see the messages above): fix it",
+            errors.append(checks.Finding(
+                checks.display_path(source), 1, checks.ERROR,
+                "Pelican could not read this article (see the messages above): fix it", "unread-by-pelican",
             ))
     if warnings:
         logger.info("archive_guard: %d warning(s); run `archivist check` to see them", warnings)
@@ -159,15 +160,15 @@ def check_outputs(generators):
         if len(sources) < 2:
             continue
         # Shown relative to the current folder, as archivist check shows them.
-        ordered = sorted(source if source.startswith("the '") else validate.display_path(source)
+        ordered = sorted(source if source.startswith("the '") else checks.display_path(source)
                          for source in sources)
         for source in ordered:
             if source.startswith("the '"):
                 continue
             others = ", ".join(s for s in ordered if s != source)
-            findings.append(validate.Finding(
-                source, 1, validate.ERROR,
-                f"writes {save_as}, which {others} also writes: change its slug",
+            findings.append(checks.Finding(
+                source, 1, checks.ERROR,
+                f"writes {save_as}, which {others} also writes: change its slug", "shared-output",
             ))
     if findings:
         refuse(findings, "two sources would write the same page")
