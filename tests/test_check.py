@@ -100,7 +100,7 @@ def test_a_good_archive_passes(archive, capsys):
     write(archive, GOOD)
     status, out, err = check(capsys)
     assert (status, out) == (0, [])
-    assert "checked 2 article(s): 0 error(s), 0 warning(s)" in err
+    assert "checked 3 file(s): 0 error(s), 0 warning(s)" in err
 
 
 # (what is wrong, how the good article is changed, line reported, words of the message)
@@ -148,7 +148,57 @@ ERRORS = [
     ("bad source_url", ("source: Test Gazette", "source: Test Gazette\nsource_url: javascript:alert(1)"), 10,
      "source_url 'javascript:alert(1)' is not a web address"),
     ("status skip", ("source: Test Gazette", "source: Test Gazette\nstatus: skip"), 10,
-     "status 'skip' would make the build skip this file"),
+     "status 'skip' would hide this file or make the build skip it"),
+    ("status hidden", ("source: Test Gazette", "source: Test Gazette\nstatus: Hidden"), 10,
+     "status 'Hidden' would hide this file"),
+    # Keys in other cases are the same keys to pelican-yaml-metadata, which lowercases them.
+    ("Date in capitals", ("date: 2025-02-10", "Date: 9999-12-31"), 3, "'date' 9999-12-31 is in the future"),
+    ("Category in capitals", ("category: Science", "Category: Not A Topic"), 4, "unknown category 'Not A Topic'"),
+    ("Slug in capitals", ("slug: observatory-opens-its-dome-to-the-public", "Slug: ../../../output-sibling/evil"),
+     10, "slug '../../../output-sibling/evil' would write outside its folder"),
+    ("Source_URL in capitals", ("source: Test Gazette", "source: Test Gazette\nSource_URL: 'javascript:alert(1)'"),
+     10, "source_url 'javascript:alert(1)' is not a web address"),
+    ("Status in capitals", ("source: Test Gazette", "source: Test Gazette\nSTATUS: skip"), 10,
+     "status 'skip' would hide this file"),
+    ("one key in two cases", ("date: 2025-02-10", "date: 2025-02-10\nDATE: 2025-02-11"), 4,
+     "'DATE' repeats the key 'date' (keys ignore case)"),
+    ("a key that is not a name", ("source: Test Gazette", "source: Test Gazette\n2025: a year"), 10,
+     "front matter key 2025 is not a name"),
+    ("save_as", ("source: Test Gazette", "source: Test Gazette\nsave_as: topics/world/index.html"), 10,
+     "unknown front matter key 'save_as'"),
+    ("url", ("source: Test Gazette", "source: Test Gazette\nURL: index.html"), 10, "unknown front matter key 'url'"),
+    ("template", ("source: Test Gazette", "source: Test Gazette\ntemplate: page"), 10,
+     "unknown front matter key 'template'"),
+    ("lang", ("source: Test Gazette", "source: Test Gazette\nlang: fr"), 10, "unknown front matter key 'lang'"),
+    ("translation", ("source: Test Gazette", "source: Test Gazette\ntranslation: true"), 10,
+     "unknown front matter key 'translation'"),
+    ("date before 1900", ("date: 2025-02-10", "date: 0999-01-01"), 3, "'date' 0999-01-01 is before 1900"),
+    ("slug index", ("slug: observatory-opens-its-dome-to-the-public", "slug: index"), 10,
+     "slug 'index' is the name of a page or folder the site generates"),
+    ("slug of a year", ("slug: observatory-opens-its-dome-to-the-public", "slug: '2025'"), 10,
+     "slug '2025' is the name of a year, month or day folder"),
+    ("slug tags", ("slug: observatory-opens-its-dome-to-the-public", "slug: tags"), 10,
+     "slug 'tags' is the name of a page or folder"),
+    ("slug feeds", ("slug: observatory-opens-its-dome-to-the-public", "slug: feeds"), 10,
+     "slug 'feeds' is the name of a page or folder"),
+    ("slug of a page", ("slug: observatory-opens-its-dome-to-the-public", "slug: about"), 10,
+     "slug 'about' is also used by content/pages/about.md"),
+    ("slug with a leading dot", ("slug: observatory-opens-its-dome-to-the-public", "slug: .well-known"), 10,
+     "slug '.well-known' would write outside its folder"),
+    ("slug with a backslash", ("slug: observatory-opens-its-dome-to-the-public", "slug: 'a\\b'"), 10,
+     "would write outside its folder"),
+    ("tag with no letter", ("  - Astronomy", "  - Astronomy\n  - '!!!'"), 5,
+     "tag '!!!' gives its page an empty address (slug)"),
+    ("too many tags", ("  - Astronomy", "".join(f"  - Topic {n}\n" for n in range(21)).rstrip("\n")), 5,
+     "22 tags, over the limit of 20 (ARCHIVE_GUARD max_tags)"),
+    ("source_url without a host", ("source: Test Gazette", "source: Test Gazette\nsource_url: https:///x"), 10,
+     "is not a web address"),
+    ("source_url with a space", ("source: Test Gazette", "source: Test Gazette\nsource_url: https://a.example/ b"),
+     10, "is not a web address"),
+    ("source_url of data", ("source: Test Gazette", "source: Test Gazette\nsource_url: 'data:text/html,x'"), 10,
+     "is not a web address"),
+    ("front matter line with a space", ("---\ntitle", "--- \ntitle"), 1,
+     "the lines '---' around the front matter must hold nothing else"),
     ("modified before date", ("date: 2025-02-10", "date: 2025-02-10\nmodified: 2025-01-01"), 4,
      "'modified' 2025-01-01 is before 'date' 2025-02-10"),
 ]
@@ -177,7 +227,17 @@ ERROR_CODES = {
     "event handler": "event-handler", "javascript link in Markdown": "javascript-url",
     "javascript link in HTML": "javascript-url", "TODO summary": "placeholder", "TODO tag": "placeholder",
     "TODO in the body": "placeholder", "bad source_url": "bad-source-url", "status skip": "bad-status",
-    "modified before date": "modified-before-date",
+    "modified before date": "modified-before-date", "status hidden": "bad-status",
+    "Date in capitals": "future-date", "Category in capitals": "unknown-topic", "Slug in capitals": "unsafe-slug",
+    "Source_URL in capitals": "bad-source-url", "Status in capitals": "bad-status",
+    "one key in two cases": "duplicate-key", "a key that is not a name": "bad-key", "save_as": "unknown-key",
+    "url": "unknown-key", "template": "unknown-key", "lang": "unknown-key", "translation": "unknown-key",
+    "date before 1900": "date-too-early", "slug index": "reserved-slug", "slug of a year": "reserved-slug",
+    "slug tags": "reserved-slug", "slug feeds": "reserved-slug", "slug of a page": "duplicate-slug",
+    "slug with a leading dot": "unsafe-slug", "slug with a backslash": "unsafe-slug",
+    "tag with no letter": "empty-tag-slug", "too many tags": "too-many-tags",
+    "source_url without a host": "bad-source-url", "source_url with a space": "bad-source-url",
+    "source_url of data": "bad-source-url", "front matter line with a space": "bad-front-matter",
 }
 
 
@@ -265,15 +325,36 @@ def test_tag_spelling_warnings_fail_only_with_strict(archive, capsys):
     assert status == 1
 
 
-def test_unknown_keys_drafts_and_file_names_are_warnings(archive, capsys):
+def test_drafts_and_file_names_are_warnings_unknown_keys_errors(archive, capsys):
     path = write(archive, GOOD.replace("source: Test", "sauce: Test\nstatus: draft\nsource: Test"), "dome.md")
     status, out, _ = check(capsys, path)
-    assert status == 0
+    assert status == 1
     assert out == [
         f"{path}:1: warning: file name does not follow the convention: rename it to {GOOD_NAME}",
-        f"{path}:9: warning: unknown front matter key 'sauce': did you mean 'source'?",
-        f"{path}:10: warning: status 'draft': this article will not be listed; remove the line to publish it",
+        f"{path}:9: error: unknown front matter key 'sauce': did you mean 'source'? remove it; the site reads "
+        f"only {', '.join(sorted(checks.ALLOWED_KEYS))}",
+        f"{path}:10: warning: draft: built only for preview (make site, make serve), never published; to finish "
+        "it, replace every TODO, then delete the line 'status: draft'",
     ]
+
+
+def test_the_allowed_keys_include_corrections():
+    assert {"title", "date", "modified", "category", "tags", "summary", "source", "source_url", "slug",
+            "authors", "status", "updates"} == set(checks.ALLOWED_KEYS)
+
+
+def test_a_draft_may_hold_placeholders_until_strict(archive, capsys):
+    draft = GOOD.replace("source: Test Gazette", "source: Test Gazette\nStatus: Draft")
+    path = write(archive, draft.replace("summary: The town", "summary: TODO the town"))
+    status, out, _ = check(capsys, path)
+    assert status == 0
+    assert [line.split(": warning: ")[1][:30] for line in out] == [
+        "'summary' still holds the TODO", "draft: built only for preview "]
+    status, out, _ = check(capsys, "--strict", path)
+    assert status == 1 and len(out) == 2
+    # Anything but a placeholder is still an error in a draft.
+    write(archive, draft.replace("category: Science", "category: Sciense"))
+    assert check(capsys, path)[0] == 1
 
 
 def test_github_format_prints_annotations(archive, capsys):
@@ -284,12 +365,43 @@ def test_github_format_prints_annotations(archive, capsys):
     assert out[1].startswith(f"::warning file={path},line=5::tag 'Hongkong' is spelled 'Hong Kong'")
 
 
-def test_folders_are_walked_without_pages(archive, capsys):
+def test_folders_are_walked_with_pages_and_hidden_files(archive, capsys):
     write(archive, GOOD.replace("category: Science", "category: Sciense"))
     status, out, err = check(capsys, "content")
     assert status == 1
     assert len(out) == 1 and "unknown category" in out[0]
-    assert "checked 2 article(s)" in err
+    assert "checked 3 file(s)" in err
+    hidden = write(archive, GOOD.replace("slug: observatory", "slug: hidden-observatory"), ".x.md")
+    for args in ((), ("content",)):
+        status, out, err = check(capsys, *args)
+        assert f"{hidden}:1: error: hidden file (its name or folder starts with a dot): rename it" in "\n".join(out)
+
+
+def test_pages_are_checked_with_their_own_required_keys(archive, capsys):
+    pages = archive / "content" / "pages"
+    (pages / "contact.md").write_text("---\ntitle: Contact\n---\n\nWrite to us.\n")
+    assert check(capsys) == (0, [], "checked 3 file(s): 0 error(s), 0 warning(s)\n")
+    (pages / "contact.md").write_text("---\nTitle: Contact\nslug: index\nsave_as: index.html\n---\n\n"
+                                      "<script>alert(1)</script>\n")
+    status, out, _ = check(capsys)
+    assert status == 1
+    assert [line.split(": error: ")[0] + " " + line.split(": error: ")[1].split(":")[0] for line in out] == [
+        "content/pages/contact.md:3 slug 'index' is the name of a page or folder the site generates",
+        "content/pages/contact.md:4 unknown front matter key 'save_as'",
+        "content/pages/contact.md:7 raw <script> in the body",
+    ]
+    (pages / "contact.md").write_text("---\nslug: contact\n---\n\nWrite to us.\n")
+    assert check(capsys)[1] == ["content/pages/contact.md:1: error: missing 'title': add 'title: ...' to the front matter"]
+
+
+@pytest.mark.parametrize("line_end", ["\r\n", "\r"], ids=["CRLF", "CR"])
+def test_windows_and_old_mac_line_ends_are_read_as_pelican_reads_them(archive, capsys, line_end):
+    write(archive, None, data=GOOD.replace("\n", line_end).encode())
+    assert check(capsys)[:2] == (0, [])
+    bad = GOOD.replace("volunteers guided", "volunteers <script>x()</script> guided").replace("\n", line_end)
+    path = write(archive, None, data=bad.encode())
+    assert check(capsys)[1] == [f"{path}:14: error: raw <script> in the body: remove it; articles may not embed "
+                                "scripts or frames"]
 
 
 def test_an_unreadable_file_is_a_one_line_error(archive, capsys):
@@ -319,9 +431,9 @@ def test_annotations_escape_their_special_characters():
     assert str(finding) == "a,b:c.md:3: error: 50% done\nnext"
 
 
-def test_future_dates_allow_one_day_for_time_zones():
+def test_future_days_allow_dates_ahead_of_the_archive_time_zone():
     parsed = checks.read("x.md", GOOD.replace("2025-02-10", "2025-03-02").encode(), checks.DEFAULTS)
-    settings = {"ARCHIVE_TOPICS": {"Science": ""}, "SLUG_REGEX_SUBSTITUTIONS": []}
+    settings = {"ARCHIVE_TOPICS": {"Science": ""}, "SLUG_REGEX_SUBSTITUTIONS": [], "ARCHIVE_GUARD": {"future_days": 1}}
     index = checks.ArchiveIndex([], settings)
 
     def future(today):
