@@ -606,3 +606,41 @@ def test_shingles_are_the_same_in_every_process():
         for seed in ("1", "2", "3")
     }
     assert len(runs) == 1 and runs.pop().count(",") == 3  # 8 words: four 5-grams
+
+
+def test_the_similar_tag_search_compares_a_few_keys_whatever_the_archive_size():
+    from bench.tags import index_of, tag_keys
+
+    per_search = {}
+    for count in (1_000, 10_000):
+        keys = tag_keys(count)
+        index = index_of(keys)
+        for key in keys:
+            index.similar_key(key, 0.9)
+        per_search[count] = index.comparisons / count
+    # Comparing every pair would be count - 1 per search; affix buckets grew with the archive.
+    assert per_search[10_000] < 1 and per_search[10_000] <= 1.5 * per_search[1_000]
+
+
+@pytest.mark.parametrize("new, old", [
+    ("hongkongharbour", "hongkonghabour"),  # a letter dropped
+    ("hongkongharbuor", "hongkongharbour"),  # two letters swapped
+    ("hongkongharbxur", "hongkongharbour"),  # a letter changed
+    ("xhongkongharbour", "hongkongharbour"),  # a letter added, at either end
+    ("hongkongharbourx", "hongkongharbour"),
+])
+def test_the_similar_tag_search_finds_one_edit_anywhere(new, old):
+    from bench.tags import index_of
+
+    index = index_of([old, "harbourmaster", "kongfuacademy"])
+    assert index.similar_key(new, 0.9) == old
+    assert index.similar_key("harbourfront", 0.9) is None
+
+
+def test_ten_thousand_tags_on_one_article_are_refused_after_the_limit(archive, capsys):
+    tags = "".join(f"  - Topic {n}\n" for n in range(10_000)).rstrip("\n")
+    path = write(archive, GOOD.replace("  - Observatory\n  - Astronomy", tags))
+    status, out, _ = check(capsys, path)
+    assert status == 1
+    assert out == [f"{path}:5: error: 10,000 tags, over the limit of 20 (ARCHIVE_GUARD max_tags): keep the few "
+                   "that say what the article is about"]
