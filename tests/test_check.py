@@ -5,6 +5,7 @@ articles and an About page, with a settings file that reuses pelicanconf.py.
 """
 
 import datetime
+import json
 import re
 import textwrap
 
@@ -197,6 +198,11 @@ ERRORS = [
      10, "is not a web address"),
     ("source_url of data", ("source: Test Gazette", "source: Test Gazette\nsource_url: 'data:text/html,x'"), 10,
      "is not a web address"),
+    ("lone surrogate in the title", ("title: Observatory Opens Its Dome To The Public",
+                                     'title: "Observatory \\ud800 Opens"'), 2,
+     "invalid YAML front matter: found invalid Unicode character escape code"),
+    ("escape character in a tag", ("  - Astronomy", '  - "Astro\\x1b[31mnomy"'), 5,
+     "'tags' holds '\\x1b', which is not a printable character"),
     ("front matter line with a space", ("---\ntitle", "--- \ntitle"), 1,
      "the lines '---' around the front matter must hold nothing else"),
     ("modified before date", ("date: 2025-02-10", "date: 2025-02-10\nmodified: 2025-01-01"), 4,
@@ -238,6 +244,7 @@ ERROR_CODES = {
     "tag with no letter": "empty-tag-slug", "too many tags": "too-many-tags",
     "source_url without a host": "bad-source-url", "source_url with a space": "bad-source-url",
     "source_url of data": "bad-source-url", "front matter line with a space": "bad-front-matter",
+    "lone surrogate in the title": "bad-front-matter", "escape character in a tag": "bad-character",
 }
 
 
@@ -427,8 +434,24 @@ def test_tag_key_ignores_case_spaces_and_punctuation():
 
 def test_annotations_escape_their_special_characters():
     finding = checks.Finding("a,b:c.md", 3, checks.ERROR, "50% done\nnext", "no-text")
-    assert finding.github() == "::error file=a%2Cb%3Ac.md,line=3::50%25 done%0Anext"
-    assert str(finding) == "a,b:c.md:3: error: 50% done\nnext"
+    assert finding.github() == "::error file=a%2Cb%3Ac.md,line=3::50%25 done\\nnext"
+    assert str(finding) == "a,b:c.md:3: error: 50% done\\nnext"
+
+
+FORGED = "x\n::error file=README.md,line=1::Forged\r::add-mask::secret\u2028::warning::y"
+
+
+@pytest.mark.parametrize("form", ["text", "github"])
+def test_no_value_in_a_message_can_start_a_workflow_command(archive, capsys, form):
+    # A slug, a key and a tag that hold line breaks and '::', each echoed by a message.
+    text = GOOD.replace("slug: observatory-opens-its-dome-to-the-public", f"slug: {json.dumps(FORGED)}")
+    path = write(archive, text.replace("source: Test", f"{json.dumps(FORGED)}: 1\nsource: Test"))
+    status, out, _ = check(capsys, "--format", form, path)
+    assert status == 1 and len(out) >= 2
+    for line in out:
+        assert "::" not in (line.split("::", 2)[2] if form == "github" else line), line
+        assert "\u2028" not in line and "\r" not in line
+    assert any("Forged\\r:\\:add-mask:\\:secret" in line for line in out)
 
 
 def test_future_days_allow_dates_ahead_of_the_archive_time_zone():

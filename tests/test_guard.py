@@ -10,7 +10,7 @@ import pytest
 from plugins.archive_guard import guard
 from plugins.offline_download import link
 from tests.conftest import ROOT, build_site
-from tests.test_check import FERRY, FERRY_NAME, GOOD, GOOD_NAME
+from tests.test_check import FERRY, FERRY_NAME, FORGED, GOOD, GOOD_NAME
 
 
 def item(save_as, source):
@@ -209,6 +209,8 @@ HOSTILE = {  # file name -> (how the good article is changed, the error the buil
     "2025-02-19-bang-tag.md": (("  - Astronomy", "  - '!!!'"), ":5: error: tag '!!!' gives its page an empty address"),
     ".2025-02-20-hidden.md": (("slug: observatory-opens-its-dome-to-the-public", "slug: hidden-dome"),
                               ":1: error: hidden file (its name or folder starts with a dot)"),
+    "2025-02-21-forged-command.md": (("slug: observatory-opens-its-dome-to-the-public", f"slug: {json.dumps(FORGED)}"),
+                                     ":10: error: slug 'x\\n:\\:error file=README.md,line=1:\\:Forged\\r:\\:add-mask"),
 }
 
 
@@ -224,6 +226,7 @@ def test_the_build_refuses_each_crafted_article_by_name(content, tmp_path):
     for name, (_change, message) in HOSTILE.items():
         assert f"{folder / name}{message}" in result.stderr
     assert f"{content / 'pages' / 'script.md'}:5: error: raw <script> in the body" in result.stderr
+    assert not [line for line in result.stderr.splitlines() if "::" in line]
     assert not (tmp_path / "out" / "index.html").exists()
     assert not (tmp_path / "output-sibling").exists()
 

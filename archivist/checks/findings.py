@@ -8,6 +8,8 @@ docs/check-messages.md.
 
 import dataclasses
 
+from ..errors import log_line
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -29,6 +31,7 @@ CODES = {
     "draft": "status: draft: built for preview only, never published",
     "bad-status": "a status other than draft that would hide the file or make the build skip it",
     "not-text": "a text field holds a number, date or yes/no",
+    "bad-character": "a value holds a control character or half of a surrogate pair",
     "extra-spaces": "spaces around a value or inside a tag",
     "placeholder": "a TODO placeholder is left",
     "bad-source-url": "source_url is not a web address",
@@ -83,11 +86,12 @@ class Finding:
             raise ValueError(f"unknown finding code {self.code!r}: add it to CODES and the docs")
 
     def __str__(self):
-        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+        return log_line(f"{self.path}:{self.line}: {self.severity}: {self.message}")
 
     def github(self):
-        """The finding as a GitHub Actions workflow command (an annotation on the file)."""
-        return f"::{self.severity} file={_escape_property(self.path)},line={self.line}::{_escape_data(self.message)}"
+        """The finding as a GitHub Actions workflow command (an annotation on the file), on one line."""
+        return (f"::{self.severity} file={_escape_property(self.path)},line={self.line}::"
+                f"{_escape_data(log_line(self.message))}")
 
 
 def _escape_data(text):
@@ -95,7 +99,7 @@ def _escape_data(text):
 
 
 def _escape_property(text):
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+    return _escape_data(log_line(text)).replace(":", "%3A").replace(",", "%2C")
 
 
 FORMATS = {"text": str, "github": Finding.github}

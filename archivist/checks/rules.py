@@ -71,7 +71,7 @@ def findings_alone(parsed, settings, today=None):
     if not parsed.readable:
         return findings
     today = today or archive_today(settings)
-    for check in (_check_keys, _check_text_fields, _check_dates, _check_category,
+    for check in (_check_keys, _check_characters, _check_text_fields, _check_dates, _check_category,
                   _check_slug, _check_body):
         findings.extend(check(parsed, settings, today))
     if parsed.kind != PAGE:
@@ -120,6 +120,35 @@ def _check_keys(parsed, settings, today):
         yield finding(parsed, "status", ERROR,
                       f"status {status!r} would hide this file or make the build skip it: remove the line "
                       "(or write 'status: draft' while the article is unfinished)", "bad-status")
+
+
+# What a YAML escape ("\ud800", "\x1b") can put in a value that no text holds:
+# lone surrogates cannot be written as UTF-8 (the build would stop with a
+# traceback), and control characters are invisible.
+_NOT_CHARACTERS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+
+
+def _check_characters(parsed, settings, today):
+    for key, value in parsed.meta.items():
+        for text in _strings(value):
+            match = _NOT_CHARACTERS_RE.search(text)
+            if match:
+                yield finding(parsed, key, ERROR,
+                              f"'{key}' holds {match.group(0)!r}, which is not a printable character "
+                              "(a YAML escape such as \\ud800 or \\x1b?): remove it", "bad-character")
+                break
 
 
 def _check_text_fields(parsed, settings, today):
