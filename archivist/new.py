@@ -8,7 +8,7 @@ import datetime
 import difflib
 import os
 
-from .errors import InputError
+from .errors import InputError, write_error
 from .frontmatter import render
 from .settings import articles_dir
 from .checks import PLACEHOLDER_RE, archive_files, options, read_file
@@ -69,10 +69,17 @@ def new_article(title, category, settings, date=None, source=None):
                 f"the slug '{slug}' is already used by {path}: change the headline or edit that article",
             )
     path = article_path(settings, date, slug)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
     try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "x", encoding="utf-8") as handle:
-            handle.write(render(meta, PLACEHOLDER_BODY))
+            try:
+                handle.write(render(meta, PLACEHOLDER_BODY))
+                handle.flush()
+            except OSError:
+                os.unlink(path)  # a full disk: no half-written article left behind
+                raise
     except FileExistsError:
         raise InputError("already exists: edit it, or choose another headline or date", path=path) from None
+    except OSError as exc:
+        raise write_error(exc, path) from None
     return path
