@@ -1,7 +1,11 @@
 """Start a new article: complete front matter at the archive's conventional path.
 
-Fields the contributor must write (tags, summary, the text) are TODO
-placeholders, which ``archivist check`` and the build refuse until replaced.
+The article is a draft (``status: draft``): ``make site`` and ``make serve``
+show it, marked as a draft, and ``make publish`` leaves it out. Fields the
+contributor must write (tags, summary, the text) are TODO placeholders:
+warnings in a draft, so that it can be previewed; ``archivist check
+--strict`` (CI on pull requests) fails until they are replaced and the
+status line is deleted.
 """
 
 import datetime
@@ -12,6 +16,7 @@ from .errors import InputError, write_error
 from .frontmatter import render
 from .settings import articles_dir
 from .checks import PLACEHOLDER_RE, archive_files, options, read_file
+from .checks.rules import DRAFT
 from .slugs import article_slug, effective_slug
 
 PLACEHOLDER_BODY = (
@@ -54,6 +59,7 @@ def new_article(title, category, settings, date=None, source=None):
         "summary": "TODO: one or two sentences saying what happened.",
         "source": source or "TODO: the publication the article comes from",
         "slug": None,
+        "status": DRAFT,
     }
     slug = article_slug(title, settings)
     if not slug:
