@@ -8,14 +8,13 @@ warnings in a draft, so that it can be previewed; ``archivist check
 status line is deleted.
 """
 
-import datetime
 import difflib
 import os
 
 from .errors import InputError, write_error
 from .frontmatter import render
 from .settings import articles_dir
-from .checks import PLACEHOLDER_RE, archive_files, options, read_file
+from .checks import PLACEHOLDER_RE, archive_files, archive_today, options, read_file
 from .checks.rules import DRAFT
 from .slugs import article_slug, effective_slug
 
@@ -50,7 +49,7 @@ def new_article(title, category, settings, date=None, source=None):
     title = " ".join(str(title).split())
     if not title or PLACEHOLDER_RE.search(title):
         raise InputError("the headline is empty: pass the article's headline in quotes")
-    date = date or datetime.datetime.now(datetime.timezone.utc).date()
+    date = date or archive_today(settings)  # the day archivist check takes for today
     meta = {
         "title": title,
         "date": date,

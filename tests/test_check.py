@@ -15,7 +15,7 @@ import pytest
 
 from archivist import checks
 from archivist.cli import main
-from archivist.errors import PluginSettingsError
+from archivist.errors import PluginSettingsError, SettingsError
 from archivist.settings import load_settings
 from tests.conftest import ROOT
 
@@ -667,3 +667,13 @@ def test_ten_thousand_tags_on_one_article_are_refused_after_the_limit(archive, c
     assert status == 1
     assert out == [f"{path}:5: error: 10,000 tags, over the limit of 20 (ARCHIVE_GUARD max_tags): keep the few "
                    "that say what the article is about"]
+
+
+def test_today_is_the_archive_time_zone_date():
+    import zoneinfo
+
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):  # UTC+14 and UTC-11: never one date
+        assert checks.archive_today({"TIMEZONE": zone}) == datetime.datetime.now(zoneinfo.ZoneInfo(zone)).date()
+    assert checks.archive_today({"TIMEZONE": "Pacific/Kiritimati"}) != checks.archive_today({"TIMEZONE": "Pacific/Pago_Pago"})
+    with pytest.raises(SettingsError, match="TIMEZONE 'Mars/Olympus' is not a time zone"):
+        checks.archive_today({"TIMEZONE": "Mars/Olympus"})

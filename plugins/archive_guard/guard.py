@@ -7,7 +7,6 @@ a signal receiver ends ``pelican`` with exit status 1 and the message.
 """
 
 import collections
-import datetime
 import logging
 import os
 import posixpath
@@ -73,7 +72,7 @@ def check_sources(sources, settings):
     that one file: the checks of the others are taken from
     ``CACHE_PATH/archive_guard/checks.pickle`` (see ``checks.check_files``).
     """
-    today = datetime.datetime.now(datetime.timezone.utc).date()
+    today = checks.archive_today(settings)
     if not settings.get("CACHE_PATH"):
         return checks.check_files(sources, settings, today=today, archive=sources)
     rules = checks.cache_rules(settings, today)
