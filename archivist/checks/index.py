@@ -8,6 +8,7 @@ article; ``findings_in_archive`` applies the tag and slug rules against it,
 import array
 import collections
 import difflib
+import functools
 import itertools
 import math
 import unicodedata
@@ -188,11 +189,17 @@ def findings_in_archive(parsed, index, settings):
 
 def tag_slug(tag, settings):
     """The slug Pelican gives a tag's page (TAG_REGEX_SUBSTITUTIONS, else SLUG_REGEX_SUBSTITUTIONS)."""
+    subs = settings.get("TAG_REGEX_SUBSTITUTIONS", settings.get("SLUG_REGEX_SUBSTITUTIONS", ()))
+    return _slugify(tag, tuple(map(tuple, subs)), bool(settings.get("SLUGIFY_PRESERVE_CASE", False)),
+                    bool(settings.get("SLUGIFY_USE_UNICODE", False)))
+
+
+@functools.lru_cache(maxsize=65536)
+def _slugify(text, subs, preserve_case, use_unicode):
+    # Kept: tags repeat across articles, and slugifying one takes some 10 microseconds.
     from pelican.utils import slugify
 
-    return slugify(tag, regex_subs=settings.get("TAG_REGEX_SUBSTITUTIONS", settings.get("SLUG_REGEX_SUBSTITUTIONS", ())),
-                   preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
-                   use_unicode=settings.get("SLUGIFY_USE_UNICODE", False))
+    return slugify(text, regex_subs=subs, preserve_case=preserve_case, use_unicode=use_unicode)
 
 
 def _check_tags(parsed, index, settings, opts):

@@ -245,20 +245,28 @@ def _check_category(parsed, settings, today):
                   "(new topics are added to ARCHIVE_TOPICS in pelicanconf.py)", "unknown-topic")
 
 
+# The pages Pelican writes besides articles: the first folder or file name of
+# each one's *_SAVE_AS setting is taken ('topics' of 'topics/{slug}/index.html').
+_SAVE_AS_SETTINGS = ("PAGE", "DRAFT", "DRAFT_PAGE", "CATEGORY", "CATEGORIES", "TAG", "TAGS", "AUTHOR", "AUTHORS",
+                     "ARCHIVES", "YEAR_ARCHIVE", "MONTH_ARCHIVE", "DAY_ARCHIVE", "INDEX")
+
+
 def reserved_slugs(settings):
     """Slugs that name what the site generates besides articles: 'index', 'tags', the theme's pages...
 
-    RESERVED_SLUGS, the direct templates, and the first folder or page name of
-    every *_SAVE_AS setting without a placeholder ('topics' of
-    'topics/{slug}/index.html').
+    RESERVED_SLUGS, the direct templates, the theme's static folder, and the
+    first folder or page name of the *_SAVE_AS setting of every other kind of
+    page, when it holds no placeholder.
     """
     names = set(RESERVED_SLUGS) | {str(name) for name in settings.get("DIRECT_TEMPLATES", ())}
     names.add(str(settings.get("THEME_STATIC_DIR") or "theme"))
-    for key, value in settings.items():
-        if isinstance(key, str) and key.endswith("_SAVE_AS") and isinstance(value, str) and value:
+    kinds = _SAVE_AS_SETTINGS + tuple(str(name).upper() for name in settings.get("DIRECT_TEMPLATES", ()))
+    for kind in kinds:
+        value = settings.get(f"{kind}_SAVE_AS")
+        if isinstance(value, str) and value:
             first = value.split("/")[0]
             if "{" not in first:
-                names.add(first.rsplit(".", 1)[0] if "/" not in value else first)
+                names.add(first if "/" in value else first.rsplit(".", 1)[0])
     return names
 
 
