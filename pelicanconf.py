@@ -162,10 +162,16 @@ DELETE_OUTPUT_DIRECTORY = False
 # front matter is shown, never run. Rendered bodies are marked |safe in the theme.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
 
+# Hidden files and folders (".x.md", ".drafts/") are neither read nor
+# published: archivist check skips them too, so nothing is built unchecked.
+IGNORE_FILES = [".*"]
+
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "pelican.plugins.yaml_metadata",
     "pelican.plugins.sitemap",
+    # Before archive_guard and fast_build: it stats the content before they read it.
+    "sanitize",
     "archive_site",
     "archive_guard",
     "offline_download",

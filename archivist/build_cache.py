@@ -7,12 +7,18 @@ its *rules*: a digest of everything besides the article that the results
 depend on (the code that made them, Python's version, settings). A cache
 made under other rules, or a missing or damaged one, is never an error, only
 a slower build.
+
+``save`` is the project's one way to keep a file between builds: a pickle
+written to a temporary file and renamed over the old one.
 """
 
 import hashlib
+import logging
 import os
 import pickle
 import sys
+
+log = logging.getLogger(__name__)
 
 
 def code_rules(*sources, extra=()):
@@ -42,8 +48,10 @@ def load(path, rules):
             saved = pickle.load(stream)
         if isinstance(saved, dict) and saved.get("rules") == rules:
             return saved["data"]
-    except Exception:  # noqa: BLE001 - any damage: compute again
+    except FileNotFoundError:
         pass
+    except Exception as exc:  # noqa: BLE001 - any damage: compute again
+        log.debug("%s: not usable, computed again (%s)", path, exc)
     return None
 
 

@@ -5,7 +5,9 @@ Builds the site for reading from disk (relative URLs, the settings of
 ``<OUTPUT_DIR>/<archive>-<date>.zip``: archive = the slug of SITENAME, date =
 the newest article's date. Entries sit in one top folder named like the zip,
 in sorted order, with the newest article's date as their time and fixed
-permissions, so the same content always gives the same bytes.
+permissions, so the same content always gives the same bytes. No entry
+name can leave that folder (no ``..``, no backslash), and symbolic links in
+the static files or the built site are refused, not followed.
 """
 
 import datetime
@@ -64,14 +66,60 @@ def build(settings_path, content, output):
         )
 
 
+def refuse_links(folders):
+    """Raise ArchivistError naming the first symbolic link under ``folders`` (sorted walk).
+
+    The build copies the theme's and the content's static files by
+    following links, so a link there (``theme/static/x -> /etc/passwd``)
+    would put whatever it points to into the zip.
+    """
+    for folder in folders:
+        if os.path.islink(folder):
+            raise ArchivistError(_LINK_REFUSED, path=folder)
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames.sort()
+            for name in sorted([*dirnames, *filenames]):
+                if os.path.islink(os.path.join(dirpath, name)):
+                    raise ArchivistError(_LINK_REFUSED, path=os.path.join(dirpath, name))
+
+
+_LINK_REFUSED = "is a symbolic link: the offline copy does not follow links; copy the file in instead"
+
+
+def static_folders(settings, settings_path):
+    """The folders the build copies as they are: the theme's static files and STATIC_PATHS."""
+    base = os.path.dirname(os.path.abspath(settings_path))
+    theme = os.path.join(base, settings.get("THEME") or "theme")
+    folders = [os.path.join(theme, "static")]
+    folders += [os.path.join(settings["PATH"], path) for path in settings.get("STATIC_PATHS") or ()]
+    return [folder for folder in folders if os.path.lexists(folder)]
+
+
+def entry_name(relative):
+    """The zip entry name of a file at ``relative`` (a path inside the site, "/"-separated).
+
+    Refused (ArchivistError) when an unzipper could put it outside its
+    folder: a backslash (a separator on Windows), an empty, "." or ".."
+    part, or an absolute path.
+    """
+    parts = relative.split("/")
+    if "\\" in relative or relative.startswith("/") or any(part in ("", ".", "..") for part in parts):
+        raise ArchivistError("cannot go into the offline zip: its name has a backslash or a '.', '..' or "
+                             "empty part, which an unzipper could write outside its folder; rename it",
+                             path=relative)
+    return relative
+
+
 def write_zip(site, zip_path, top, date):
-    """Zip the folder ``site`` under ``top/`` deterministically."""
+    """Zip the folder ``site`` under ``top/`` deterministically; links are refused, not followed."""
     stamp = (date.year, date.month, date.day, 0, 0, 0)
+    refuse_links([site])
     files = []
     for dirpath, dirnames, filenames in os.walk(site):
         dirnames.sort()
         files.extend(os.path.join(dirpath, name) for name in filenames)
-    entries = sorted((os.path.relpath(f, site).replace(os.sep, "/"), f) for f in files)
+    entries = sorted((entry_name(os.path.relpath(f, site).replace(os.sep, "/")), f) for f in files)
+    entry_name(top)
     partial = zip_path + ".partial"
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for name, path in entries:
@@ -91,6 +139,7 @@ def make_dist(output_dir=DEFAULT_OUTPUT, settings_path=DEFAULT_SETTINGS_FILE, co
     content = content or settings["PATH"]
     if content != settings["PATH"]:
         settings = {**settings, "PATH": os.path.abspath(content)}
+    refuse_links(static_folders(settings, settings_path))
     date = newest_date(settings)
     name = f"{archive_name(settings)}-{date.isoformat()}"
     os.makedirs(output_dir, exist_ok=True)

@@ -6,7 +6,9 @@ YAML mapping, a line ``---``, then the Markdown body.
 
 import dataclasses
 import datetime
+import os
 import re
+import stat
 
 import yaml
 
@@ -57,6 +59,7 @@ def parse(text, path=None):
         )
     yaml_first_line = match.group("lead").count("\n") + 2
     yaml_text = match.group("yaml")
+    refuse_anchors(yaml_text, path, yaml_first_line)
     # One pass: compose the node tree (it carries the line of each key), then
     # build the values from it. A date like 2025-02-30 raises ValueError here.
     loader = _LOADER(yaml_text)
@@ -81,6 +84,73 @@ def parse(text, path=None):
         key_lines[str(key_node.value)] = yaml_first_line + key_node.start_mark.line
     body_line = yaml_first_line + yaml_text.count("\n") + 1
     return Article(meta=meta, body=match.group("body"), key_lines=key_lines, body_line=body_line)
+
+
+def refuse_anchors(yaml_text, path=None, first_line=1):
+    """Raise FrontMatterError at the first anchor (``&a``) or alias (``*a``) of ``yaml_text``.
+
+    Front matter never needs them, and aliases are how a few hundred bytes
+    of YAML expand into gigabytes once a reader walks the values (a "billion
+    laughs"). Only the parser's events are read: nothing is expanded.
+    ``first_line`` is the file's line of the YAML's first line.
+    """
+    loader = _LOADER(yaml_text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+                raise FrontMatterError(
+                    f"YAML anchors and aliases (&{event.anchor}, *{event.anchor}) are not allowed "
+                    "in front matter: write each value out",
+                    path=path,
+                    line=first_line + event.start_mark.line,
+                )
+    except yaml.YAMLError:
+        return  # parse() reports a syntax error with its line
+    finally:
+        loader.dispose()
+
+
+def read_source(path, max_bytes):
+    """The bytes of the file ``path``, refused before reading when it could not be an article.
+
+    The file is stat-ed first: anything but a regular file (a FIFO would
+    block, ``/dev/zero`` never ends) and a file over ``max_bytes`` are
+    refused with FrontMatterError without reading; then at most
+    ``max_bytes`` + 1 bytes are read, in case it grew meanwhile.
+    """
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise FrontMatterError(f"cannot be read: {exc.strerror}", path=path, line=1) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise FrontMatterError(
+            f"is not a regular file ({file_kind(info.st_mode)}): an article is a Markdown file; remove it",
+            path=path, line=1)
+    if info.st_size > max_bytes:
+        raise FrontMatterError(too_large(info.st_size, max_bytes), path=path, line=1)
+    # O_NONBLOCK: should a FIFO replace the file after the stat, opening it does not wait for a writer.
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise FrontMatterError(too_large(len(data), max_bytes), path=path, line=1)
+    return data
+
+
+def too_large(size, max_bytes):
+    """The message for a file of ``size`` bytes over the limit."""
+    return (f"file is {size:,} bytes, over the limit of {max_bytes:,} (ARCHIVE_GUARD max_bytes): "
+            "trim it or split it into several articles")
+
+
+def file_kind(mode):
+    """What a non-regular file is, in words: "a FIFO", "a character device"..."""
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISLNK, "a symbolic link")):
+        if test(mode):
+            return name
+    return "not a regular file"
 
 
 def _scalar(value):

@@ -23,7 +23,6 @@ import datetime
 import hashlib
 import os
 import re
-import tempfile
 
 from . import checks, enrich, frontmatter, reading, slugs, splitting
 from .errors import ArchivistError, FrontMatterError, InputError
@@ -191,8 +190,13 @@ def write(proposed):
                 continue
             folder = os.path.dirname(item.target)
             os.makedirs(folder, exist_ok=True)
-            handle, temp = tempfile.mkstemp(prefix=".import-", suffix=".tmp", dir=folder)
+            # The name is recorded before the file exists, so that an interrupt
+            # (^C) at any point leaves no temporary file behind: with
+            # tempfile.mkstemp one could come between creating it and
+            # recording its name.
+            temp = os.path.join(folder, f".import-{os.getpid()}-{len(staged)}.tmp")
             staged.append((temp, item.target))
+            handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
                 stream.write(frontmatter.render(item.meta, item.body))
         for temp, target in staged:

@@ -6,7 +6,9 @@ Formats (``detect_format`` picks one; ``--format`` overrides it):
   lines; may hold several articles glued together (the splitter cuts them).
 - ``separated``: text whose articles are separated by a line of ``---`` or
   ``***`` or by a form feed; each part is one article.
-- ``folder``: a folder of ``.txt``/``.md`` files, one article each (sorted by name).
+- ``folder``: a folder of ``.txt``/``.md`` files, one article each (sorted by name);
+  a symbolic link among them is refused (it could point anywhere: ``/etc/passwd``),
+  a FIFO or other non-regular file is skipped with a note.
 - ``jsonl``: JSON Lines, one article a line: ``paragraphs`` (a list) or ``text``,
   and optional ``title``, ``date``, ``category``, ``tags``, ``source``,
   ``source_url``, ``summary`` that win over inferred values.
@@ -31,9 +33,11 @@ import dataclasses
 import json
 import os
 import re
+import stat
 import unicodedata
 
 from .errors import InputError
+from .frontmatter import file_kind
 
 FORMATS = ("text", "separated", "folder", "jsonl")
 JSON_FIELDS = ("title", "date", "category", "tags", "source", "source_url", "summary")
@@ -105,16 +109,28 @@ def decode(data, path):
 
 
 def read_text_file(path):
-    """Read and decode one file; raise InputError for a missing, unreadable or empty file."""
+    """Read and decode one file; raise InputError for a missing, unreadable, empty or
+    non-regular file (a FIFO would wait for a writer, a device never ends)."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        # O_NONBLOCK: opening a FIFO does not wait for a writer; fstat then refuses it.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise InputError("no such file; check the path", path=path) from None
     except IsADirectoryError:
         raise InputError("is a folder; pass --format folder or a file", path=path) from None
     except OSError as exc:
         raise InputError(f"cannot be read: {exc.strerror}", path=path) from None
+    with os.fdopen(descriptor, "rb") as handle:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError("is a folder; pass --format folder or a file", path=path)
+        if not stat.S_ISREG(mode):
+            raise InputError(f"is not a regular file ({file_kind(mode)}): save the text to a file and import that",
+                             path=path)
+        try:
+            data = handle.read()
+        except OSError as exc:
+            raise InputError(f"cannot be read: {exc.strerror}", path=path) from None
     text, note = decode(data, path)
     if not text.strip():
         raise InputError("is empty: there is no text to import", path=path)
@@ -249,16 +265,23 @@ def _read_folder(path):
     if not os.path.isdir(path):
         raise InputError("is not a folder (--format folder)", path=path)
     names = sorted(n for n in os.listdir(path) if n.endswith((".txt", ".md")))
-    if not names:
-        raise InputError("has no .txt or .md files to import", path=path)
     documents, notes = [], []
     for name in names:
         file_path = os.path.join(path, name)
+        mode = os.lstat(file_path).st_mode
+        if stat.S_ISLNK(mode):
+            raise InputError("is a symbolic link: the import does not follow links; "
+                             "copy the file into the folder instead", path=file_path)
+        if not stat.S_ISREG(mode):
+            notes.append(f"{file_path}: skipped: not a regular file ({file_kind(mode)})")
+            continue
         text, note = read_text_file(file_path)
         if note:
             notes.append(f"{file_path}: {note}")
         check_length([text], file_path)
         documents.append(Document(file_path, tuple(paragraphs_of(text))))
+    if not documents:
+        raise InputError("has no .txt or .md files to import", path=path)
     return documents, notes
 
 

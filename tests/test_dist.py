@@ -79,3 +79,42 @@ def test_the_unpacked_zip_opens_from_disk_and_search_finds_a_story(dist, watched
     assert "Asteroid Defense" in page.locator("h1").first.inner_text()
     assert page.console_errors == []
     assert page.network_requests == []
+
+
+def test_zip_entries_never_leave_their_folder(tmp_path):
+    import datetime
+
+    from archivist import dist
+    from archivist.errors import ArchivistError
+
+    assert dist.entry_name("2025/03/a.html") == "2025/03/a.html"
+    for name in ("..\\evil.html", "a/../../evil.html", "../evil.html", "/etc/evil", "a//b", "./a"):
+        with pytest.raises(ArchivistError, match="cannot go into the offline zip"):
+            dist.entry_name(name)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>home</p>", encoding="utf-8")
+    (site / "..\\evil.html").write_text("<p>evil</p>", encoding="utf-8")  # a legal name on Linux
+    with pytest.raises(ArchivistError, match=r"\.\.\\evil\.html: cannot go into the offline zip"):
+        dist.write_zip(str(site), str(tmp_path / "out.zip"), "archive", datetime.date(2025, 3, 1))
+    assert not (tmp_path / "out.zip").exists()
+
+
+def test_links_are_refused_not_followed(tmp_path):
+    import datetime
+    import os
+
+    from archivist import dist
+    from archivist.errors import ArchivistError
+
+    static = tmp_path / "theme" / "static"
+    (static / "css").mkdir(parents=True)
+    (static / "css" / "a.css").write_text("p {}", encoding="utf-8")
+    dist.refuse_links([str(static)])
+    os.symlink("/etc/passwd", static / "css" / "passwd.css")
+    with pytest.raises(ArchivistError, match=r"css/passwd.css: is a symbolic link: the offline copy does not follow"):
+        dist.refuse_links([str(static)])
+    with pytest.raises(ArchivistError, match="is a symbolic link"):
+        dist.write_zip(str(static), str(tmp_path / "out.zip"), "archive", datetime.date(2025, 3, 1))
+    settings = {"THEME": "theme", "PATH": str(tmp_path / "content"), "STATIC_PATHS": ["images"]}
+    assert dist.static_folders(settings, str(tmp_path / "pelicanconf.py")) == [str(static)]

@@ -15,13 +15,13 @@ import jinja2
 import pytest
 from hypothesis import strategies as st
 
-from archivist import frontmatter
+from archivist import frontmatter, pelican_compat
 from archivist.settings import load_settings
 
 from .conftest import ROOT, build_site
 
 sys.path.insert(0, str(ROOT / "plugins"))
-from fast_build import incremental  # noqa: E402
+from fast_build import digests, job, manifest, options, state, template_cache, uptodate  # noqa: E402
 
 PLUGINS = load_settings(str(ROOT / "pelicanconf.py"))["PLUGINS"]
 WITH = [p for p in PLUGINS if p != "fast_build"] + ["fast_build"]
@@ -32,16 +32,20 @@ WITHOUT = [p for p in PLUGINS if p != "fast_build"]
 
 
 def test_settings_merge_over_defaults_and_reject_unknown_keys():
-    assert incremental.merge_settings(None) == incremental.DEFAULTS
-    assert incremental.merge_settings({"delete_stale": False})["delete_stale"] is False
+    assert options.merge_settings(None) == options.DEFAULTS
+    assert options.merge_settings({"delete_stale": False})["delete_stale"] is False
     with pytest.raises(ValueError, match="unknown FAST_BUILD key.*enable"):
-        incremental.merge_settings({"enable": True})
+        options.merge_settings({"enable": True})
     with pytest.raises(ValueError, match="must be a dict"):
-        incremental.merge_settings(True)
+        options.merge_settings(True)
+    for key, value, message in [("template_cache", "yes", "True or False"), ("gc_freeze", 1, "True or False"),
+                                ("processes", -1, "at least 0"), ("parallel_min", 1.5, "whole number")]:
+        with pytest.raises(ValueError, match=rf"FAST_BUILD\['{key}'\] must be .*{message}"):
+            options.merge_settings({key: value})
 
 
 def test_digests_follow_values_not_identity():
-    digest = incremental.Digester().digest
+    digest = digests.Digester().digest
     when = datetime.datetime(2024, 5, 1, 12, 0)
     assert digest(["a", 1, when]) == digest(["a", 1, datetime.datetime(2024, 5, 1, 12, 0)])
     assert digest(["a", "b"]) != digest(["b", "a"])
@@ -53,31 +57,31 @@ def test_unknown_values_force_rendering_except_in_lenient_mode():
     class Opaque:
         pass
 
-    with pytest.raises(incremental.Unknown):
-        incremental.Digester().digest(Opaque())
-    with pytest.raises(incremental.Unknown):
-        incremental.Digester().reference([Opaque()])
-    lenient = incremental.Digester(lenient=True)
-    assert lenient.digest(Opaque()) == incremental.Digester(lenient=True).digest(Opaque())
+    with pytest.raises(digests.Unknown):
+        digests.Digester().digest(Opaque())
+    with pytest.raises(digests.Unknown):
+        digests.Digester().reference([Opaque()])
+    lenient = digests.Digester(lenient=True)
+    assert lenient.digest(Opaque()) == digests.Digester(lenient=True).digest(Opaque())
 
 
 def test_a_call_s_names_are_its_keywords_its_url_and_its_pagination():
-    given = incremental.given_names({"articles": [], "dates": [], "tag": "x"}, None)
+    given = state.given_names({"articles": [], "dates": [], "tag": "x"}, None)
     assert {"articles", "dates", "tag", "output_file", "SITEURL", "localsiteurl", "articles_page",
             "dates_paginator", "articles_previous_page", "dates_next_page"} <= given
     assert "SITENAME" not in given and "period" not in given
-    assert "dates_page" not in incremental.given_names({"articles": [], "dates": []}, {"articles": []})
+    assert "dates_page" not in state.given_names({"articles": [], "dates": []}, {"articles": []})
 
 
 def test_references_stand_articles_for_their_paths_and_sources_name_what_values_show(tmp_path):
     ferry, retitled = _ferry(tmp_path), _ferry(tmp_path, title="Ferry Timetable Changed")
     other = _ferry(tmp_path, "other")
-    assert incremental.Digester().reference([ferry, "x"]) == incremental.Digester().reference([retitled, "x"])
-    assert incremental.Digester().reference([ferry]) != incremental.Digester().reference([other])
-    assert incremental.Digester().reference([ferry, other]) != incremental.Digester().reference([other, ferry])
+    assert digests.Digester().reference([ferry, "x"]) == digests.Digester().reference([retitled, "x"])
+    assert digests.Digester().reference([ferry]) != digests.Digester().reference([other])
+    assert digests.Digester().reference([ferry, other]) != digests.Digester().reference([other, ferry])
 
     ferry.related_articles = [other]
-    digester = incremental.Digester()
+    digester = digests.Digester()
     ferry_path, other_path = str(tmp_path / "ferry.md"), str(tmp_path / "other.md")
     assert digester.sources(ferry) == {ferry_path, other_path}  # and what it points to
     assert digester.sources(other) == {other_path}
@@ -92,14 +96,14 @@ def test_holds_any_answers_as_a_set_intersection_does(items, wanted):
     import array
 
     ordered = array.array("I", sorted(items))
-    assert incremental.holds_any(ordered, frozenset(wanted)) == bool(items & wanted)
+    assert digests.holds_any(ordered, frozenset(wanted)) == bool(items & wanted)
     paths = tuple(sorted(f"articles/{item}.md" for item in items))
-    assert incremental.holds_any(paths, frozenset(f"articles/{item}.md" for item in wanted)) == bool(items & wanted)
+    assert digests.holds_any(paths, frozenset(f"articles/{item}.md" for item in wanted)) == bool(items & wanted)
 
 
 def test_a_call_s_key_follows_its_plain_values_and_its_lists(tmp_path):
     settings = {"OUTPUT_PATH": str(tmp_path / "output"), "CACHE_PATH": str(tmp_path / "cache")}
-    build = incremental.Build(settings, incremental.merge_settings(None))
+    build = state.BuildState(settings, options.merge_settings(None))
     template = types.SimpleNamespace(name="tag.html")
     ferry, other = _ferry(tmp_path), _ferry(tmp_path, "other")
 
@@ -116,9 +120,9 @@ def test_a_call_s_key_follows_its_plain_values_and_its_lists(tmp_path):
 
 def test_union_keeps_the_largest_set_when_it_holds_the_others():
     large, small = frozenset("abc"), frozenset("ab")
-    assert incremental.union([small, large, frozenset()]) is large
-    assert incremental.union([frozenset("ab"), frozenset("cd")]) == frozenset("abcd")
-    assert incremental.union([]) == frozenset()
+    assert digests.union([small, large, frozenset()]) is large
+    assert digests.union([frozenset("ab"), frozenset("cd")]) == frozenset("abcd")
+    assert digests.union([]) == frozenset()
 
 
 def test_an_article_s_body_counts_only_on_the_pages_that_read_it(tmp_path):
@@ -130,13 +134,13 @@ def test_an_article_s_body_counts_only_on_the_pages_that_read_it(tmp_path):
                        source_path=str(tmp_path / "ferry.md"))
 
     before, after = article("<p>Boats sail hourly.</p>"), article("<p>Boats sail every hour.</p>")
-    digester = incremental.Digester
+    digester = digests.Digester
     assert digester().digest([before]) == digester().digest([after])  # a list shows titles and summaries
-    assert incremental.body_digest(before) != incremental.body_digest(after)
-    assert incremental.reads_body(before, "content") and incremental.reads_body(before, "get_content")
-    assert not incremental.reads_body(before, "summary")  # from the front matter
-    assert incremental.reads_body(article("<p>x</p>", summary=False), "summary")  # cut from the body
-    assert not incremental.reads_body(before, "title")
+    assert digests.body_digest(before) != digests.body_digest(after)
+    assert pelican_compat.reads_body(before, "content") and pelican_compat.reads_body(before, "get_content")
+    assert not pelican_compat.reads_body(before, "summary")  # from the front matter
+    assert pelican_compat.reads_body(article("<p>x</p>", summary=False), "summary")  # cut from the body
+    assert not pelican_compat.reads_body(before, "title")
 
 
 def _ferry(tmp_path, name="ferry", **metadata):
@@ -155,7 +159,7 @@ def test_the_site_fingerprint_follows_every_article_s_metadata(tmp_path):
 
     def fingerprint(**metadata):
         article = _ferry(tmp_path, **metadata)
-        return incremental.site_fingerprint(settings, {"articles": [article]}, [])
+        return digests.site_fingerprint(settings, {"articles": [article]}, [])
 
     tags = [Tag("Ferries", settings), Tag("Harbour", settings)]
     first = fingerprint(tags=tags)
@@ -173,7 +177,7 @@ def test_an_article_s_digest_follows_each_of_its_values(tmp_path):
     settings = load_settings(str(ROOT / "pelicanconf.py"))
 
     def own(article):
-        return incremental.Digester().content_own(article)
+        return digests.Digester().content_own(article)
 
     first = own(_ferry(tmp_path))
     assert own(_ferry(tmp_path)) == first  # equal values, other objects
@@ -214,7 +218,7 @@ def test_an_article_s_digest_follows_each_of_its_values(tmp_path):
 
 def test_an_article_s_state_is_what_its_metadata_does_not_hold(tmp_path):
     def state(article):
-        return incremental.Digester().content_state(article)
+        return digests.Digester().content_state(article)
 
     first = state(_ferry(tmp_path, slug="ferry"))
     assert state(_ferry(tmp_path, slug="ferry")) == first
@@ -248,11 +252,11 @@ def test_output_listing_is_what_os_walk_finds(tmp_path):
     (tmp_path / "elsewhere" / "file.txt").write_text("outside")
     (output / "linked-folder").symlink_to(tmp_path / "elsewhere")  # not followed, as os.walk does
     (output / "linked-file.txt").symlink_to(tmp_path / "elsewhere" / "file.txt")
-    listing = incremental.output_listing(str(output))
+    listing = uptodate.output_listing(str(output))
     assert listing == walked(output)
     assert sorted(listing) == ["index.html", "linked-file.txt", os.path.join("tags", "ferries", "index.html")]
-    assert incremental.output_listing(str(output) + os.sep) == listing
-    assert incremental.output_listing(str(tmp_path / "missing")) == {}
+    assert uptodate.output_listing(str(output) + os.sep) == listing
+    assert uptodate.output_listing(str(tmp_path / "missing")) == {}
 
 
 def test_manifest_round_trip_and_stale_files(tmp_path):
@@ -264,19 +268,19 @@ def test_manifest_round_trip_and_stale_files(tmp_path):
     records = {}
     for path in (stale, kept, edited):
         stat = path.stat()
-        records[str(path.relative_to(output))] = incremental.Record(
+        records[str(path.relative_to(output))] = manifest.Record(
             "t.html", frozenset({"x"}), ("content/a.md",), b"\x00\x00\x00\x00", (("SITENAME", b"d"),),
             stat.st_size, stat.st_mtime_ns)
-    manifest = tmp_path / "cache" / "m.pickle"
-    saved = incremental.Manifest(b"fingerprint", records, {"kept.html": (b"key", ("kept.html",))},
+    saved_at = tmp_path / "cache" / "m.pickle"
+    saved = manifest.Manifest(b"fingerprint", records, {"kept.html": (b"key", ("kept.html",))},
                                  {"content/a.md": (b"values", b"body")})
-    incremental.save_manifest(str(manifest), saved)
-    assert incremental.load_manifest(str(manifest)) == saved
-    assert incremental.load_manifest(str(tmp_path / "missing.pickle")) == incremental.NO_MANIFEST
+    manifest.save_manifest(str(saved_at), saved)
+    assert manifest.load_manifest(str(saved_at)) == saved
+    assert manifest.load_manifest(str(tmp_path / "missing.pickle")) == manifest.NO_MANIFEST
 
     edited.write_text("changed by hand since")
     current = {"kept.html": records["kept.html"]}
-    removed = incremental.remove_stale(str(output), records, current)
+    removed = manifest.remove_stale(str(output), records, current)
     assert removed == ["old/deep/gone.html"]
     assert not (output / "old").exists()  # empty folders go too
     assert kept.exists() and edited.read_text() == "changed by hand since"
@@ -436,19 +440,19 @@ def test_tree_digest_follows_names_and_bytes_not_times(tmp_path):
     (folder / "articles").mkdir(parents=True)
     article = folder / "articles" / "a.md"
     article.write_text("one")
-    first = incremental.tree_digest(folder)
+    first = uptodate.tree_digest(folder)
     os.utime(article, ns=(1, 1))
-    assert incremental.tree_digest(folder) == first
+    assert uptodate.tree_digest(folder) == first
     article.write_text("two")
-    assert incremental.tree_digest(folder) != first
+    assert uptodate.tree_digest(folder) != first
     article.write_text("one")
     article.rename(folder / "articles" / "b.md")
-    assert incremental.tree_digest(folder) != first
+    assert uptodate.tree_digest(folder) != first
     (folder / "articles" / "b.md").rename(article)
     (folder / "output").mkdir()
     (folder / "output" / "index.html").write_text("built")
-    assert incremental.tree_digest(folder, skip=[folder / "output"]) == first
-    assert incremental.tree_digest(folder) != first
+    assert uptodate.tree_digest(folder, skip=[folder / "output"]) == first
+    assert uptodate.tree_digest(folder) != first
 
 
 def test_tree_digest_keeps_each_file_s_md5_under_the_path_pelican_stamps_it_by(tmp_path):
@@ -459,7 +463,7 @@ def test_tree_digest_keeps_each_file_s_md5_under_the_path_pelican_stamps_it_by(t
         (content / relative).parent.mkdir(parents=True, exist_ok=True)
         (content / relative).write_bytes(data)
     digests = {}
-    assert incremental.tree_digest(content, digests=digests) == incremental.tree_digest(content)
+    assert uptodate.tree_digest(content, digests=digests) == uptodate.tree_digest(content)
     # Pelican's readers stamp os.path.abspath(os.path.join(PATH, relative)), its generators the join.
     assert digests == {os.path.join(str(content), relative): hashlib.md5(data).digest()
                        for relative, data in files.items()}
@@ -475,45 +479,80 @@ def test_file_stamps_come_from_the_digests_taken_and_from_pelican_for_other_file
 
     readers = types.SimpleNamespace(_filestamp_func=pelican_stamp)
     generator = types.SimpleNamespace(_filestamp_func=pelican_stamp, readers=readers)
-    monkeypatch.setattr(incremental, "_input_md5", {known: b"taken"})
-    incremental.reuse_file_stamps(generator)
-    incremental.reuse_file_stamps(generator)  # a second signal wraps nothing twice
+    running = job.Job(types.SimpleNamespace(settings={}, plugins=[]), options.merge_settings(None))
+    running.file_stamps = {known: b"taken"}
+    monkeypatch.setattr(job, "_job", running)
+    job.reuse_file_stamps(generator)
+    job.reuse_file_stamps(generator)  # a second signal wraps nothing twice
     for cacher in (generator, readers):
         assert cacher._filestamp_func(known) == b"taken"
         assert cacher._filestamp_func(other) == b"read"
     assert asked == [other, other]
 
-    monkeypatch.setattr(incremental, "_input_md5", None)  # no up-to-date check ran: Pelican's own
+    running.file_stamps = None  # no up-to-date check ran: Pelican's own
     fresh = types.SimpleNamespace(_filestamp_func=pelican_stamp)
-    incremental.reuse_file_stamps(fresh)
+    job.reuse_file_stamps(fresh)
     assert fresh._filestamp_func is pelican_stamp
 
 
-def test_a_build_s_objects_are_frozen_until_the_next_build_frees_its_garbage(tmp_path, monkeypatch):
-    class Finished:
-        def finish(self):
-            return 0, 0, []
+class _Finished:
+    """A build state whose end is all a test needs."""
 
-    class Cyclic:
-        pass
+    def finish(self):
+        return 0, 0, []
 
+
+class _Cyclic:
+    pass
+
+
+def _job_at_its_end(tmp_path, monkeypatch, fast_build=None):
+    """(the running Job, cyclic garbage made during its build)."""
     settings = {"OUTPUT_PATH": str(tmp_path / "output"), "CACHE_PATH": str(tmp_path / "cache")}
-    monkeypatch.setattr(incremental, "_pelican", types.SimpleNamespace(settings=settings, plugins=[]))
-    monkeypatch.setattr(incremental, "_build", Finished())
+    running = job.Job(types.SimpleNamespace(settings=settings, plugins=[]), options.merge_settings(fast_build))
+    running.state = _Finished()
+    monkeypatch.setattr(job, "_job", running)
+    garbage = _Cyclic()
+    garbage.itself = garbage
+    return running, garbage
+
+
+def test_a_build_s_objects_are_frozen_until_the_next_build_frees_its_garbage(tmp_path, monkeypatch):
+    running, garbage = _job_at_its_end(tmp_path, monkeypatch)
     try:
-        garbage = Cyclic()
-        garbage.itself = garbage
         alive = weakref.ref(garbage)
-        incremental.finish(None)
+        job.finish(None)
         del garbage
         gc.collect()
         assert alive() is not None, "frozen: the interpreter's last collection would walk the build's objects"
-        assert incremental._current() is not None
+        assert running.current() is not None
         assert alive() is None, "a second build in the process must free the first one's garbage"
         assert gc.get_freeze_count() > 0, "the new build settles what it loaded"
     finally:
         gc.unfreeze()
-        monkeypatch.setattr(incremental, "_build", None)
+        running.state = None
+
+
+def test_without_gc_freeze_a_build_leaves_the_collector_alone(tmp_path, monkeypatch):
+    gc.unfreeze()
+    running, garbage = _job_at_its_end(tmp_path, monkeypatch, {"gc_freeze": False})
+    alive = weakref.ref(garbage)
+    job.finish(None)
+    del garbage
+    gc.collect()
+    assert alive() is None and gc.get_freeze_count() == 0
+    assert running.current() is not None and gc.get_freeze_count() == 0
+    running.state = None
+
+
+def test_compiled_templates_are_kept_only_with_template_cache(archive, tmp_path):
+    content, _paths = archive
+    build_site(tmp_path / "output", content=content, CACHE_PATH=str(tmp_path / "cache"), PLUGINS=WITH)
+    assert list((tmp_path / "cache" / "jinja").iterdir())
+    build_site(tmp_path / "plain", content=content, CACHE_PATH=str(tmp_path / "plain-cache"), PLUGINS=WITH,
+               FAST_BUILD={"template_cache": False})
+    assert not (tmp_path / "plain-cache" / "jinja").exists()
+    _assert_same_as_clean_build(content, tmp_path / "plain", tmp_path, "no-template-cache")
 
 
 def test_compiled_templates_are_kept_and_an_edited_template_is_compiled_again(tmp_path):
@@ -523,7 +562,7 @@ def test_compiled_templates_are_kept_and_an_edited_template_is_compiled_again(tm
 
     def render():
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)),
-                                 bytecode_cache=incremental.template_cache(str(tmp_path / "cache")))
+                                 bytecode_cache=template_cache.template_cache(str(tmp_path / "cache")))
         return env.get_template("page.html").render(title="Ferry")
 
     assert render() == "<h1>Ferry</h1>"
@@ -536,7 +575,7 @@ def test_installed_packages_name_each_distribution_with_its_version():
     import markdown
     import pelican
 
-    packages = incremental.installed_packages()
+    packages = uptodate.installed_packages()
     assert f"pelican-{pelican.__version__}.dist-info" in packages
     assert f"markdown-{markdown.__version__}.dist-info" in {name.lower() for name in packages}
     assert packages == sorted(set(packages))
@@ -556,7 +595,7 @@ def test_inputs_listing_sees_any_input_file_touched_and_not_the_output_or_byteco
     module = types.SimpleNamespace(__file__=str(plugin / "__init__.py"))
 
     def listing():
-        return incremental.inputs_listing(settings, [module], {"inputs": [str(extra)]})
+        return uptodate.inputs_listing(settings, [module], {"inputs": [str(extra)]})
 
     first = listing()
     (content / "output").mkdir()

@@ -279,7 +279,8 @@ def test_no_results_and_no_query_explain_what_to_do(watched_page, base_url):
     assert empty.is_visible()
     assert empty.locator("a").count() == 3
     watched_page.fill("#search-query", "")
-    watched_page.wait_for_function("document.getElementById('search-status').textContent.startsWith('Type to search')")
+    # A function, not an expression: Playwright evaluates expressions with eval, which the CSP refuses.
+    watched_page.wait_for_function("() => document.getElementById('search-status').textContent.startsWith('Type to search')")
     assert "articles" in watched_page.inner_text("#search-status")
     assert empty.locator("a").count() == 3 and empty.is_visible()
     assert not watched_page.locator("#search-tip").is_visible()

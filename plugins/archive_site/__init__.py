@@ -23,16 +23,13 @@ once per group so that each filters only that group's articles (see
 Setting: ARCHIVE_SITE = {...} merged over ``core.DEFAULTS``.
 """
 
-import collections
-import copy
-import functools
 import itertools
 import logging
 import os
 
 from pelican import signals
 
-from archivist import build_cache
+from archivist import build_cache, pelican_compat
 
 from . import core
 
@@ -49,25 +46,13 @@ def _plain(article):
     }
 
 
-def _set_sitemap_clock(when):
-    """pelican-sitemap stamps index pages with its import time: use the archive's newest date."""
-    try:
-        from pelican.plugins.sitemap import sitemap
-    except ImportError:
-        return
-    sitemap.generator.now = when
-
-
 def speed_up_sitemap_dates():
     """pelican-sitemap formats the date of every page with Pelican's slow strftime: use
     ``core.sitemap_date`` (same text, tested) while its ``format_date`` is the one we know."""
-    try:
-        from pelican.plugins.sitemap import sitemap
-    except ImportError:
-        return
     global SITEMAP_FORMAT_DATE
-    if getattr(sitemap.format_date, "__module__", None) == sitemap.__name__:
-        SITEMAP_FORMAT_DATE, sitemap.format_date = sitemap.format_date, core.sitemap_date
+    original = pelican_compat.replace_sitemap_format_date(core.sitemap_date)
+    if original is not None:
+        SITEMAP_FORMAT_DATE = original
 
 
 SITEMAP_FORMAT_DATE = None  # pelican-sitemap's own format_date, once replaced
@@ -83,7 +68,7 @@ def _word_counts(articles, settings):
     rules = core.counting_rules()
     # Loaded when Pelican loads its content cache (not with `pelican --ignore-cache`).
     known = core.load_word_counts(path, rules) if settings.get("LOAD_CONTENT_CACHE") else {}
-    counts, fresh = core.word_counts([article._content for article in articles], known)
+    counts, fresh = core.word_counts([pelican_compat.body_html(article) for article in articles], known)
     if rules is not None and fresh.keys() != known.keys():  # same keys: the same counts
         core.save_word_counts(path, rules, fresh)
     return counts
@@ -93,7 +78,7 @@ RELATED_FILE = os.path.join("archive_site", "related.pickle")
 
 
 def _related(items, limit, settings):
-    """``core.related_all``, kept in CACHE_PATH while what it reads is the same (1 s at 5,000 articles)."""
+    """``core.related_all``, kept in CACHE_PATH while what it reads is the same."""
     path = os.path.join(settings["CACHE_PATH"], RELATED_FILE)
     rules = core.related_rules(items, limit)
     kept = build_cache.load(path, rules) if settings.get("LOAD_CONTENT_CACHE") else None
@@ -131,12 +116,7 @@ def enrich_articles(generator):
     generator.context["archive_topics"] = summaries
     generator.context["topic_descriptions"] = dict(topics)
 
-    _set_sitemap_clock(core.newest_date(plain))
-
-
-# Pelican's methods that write one page per group (tag, topic, author), and
-# the generator attribute holding their groups.
-_GROUP_WRITERS = {"generate_tags": "tags", "generate_categories": "categories", "generate_authors": "authors"}
+    pelican_compat.set_sitemap_clock(core.newest_date(plain))
 
 
 def write_each_group_alone(generator):
@@ -144,9 +124,9 @@ def write_each_group_alone(generator):
 
     For every group, Pelican's method picks the group's dates out of the whole
     archive (``[article for article in self.dates if article in articles]``):
-    6,400 tags x 5,000 articles is 32 million membership tests, 4.5 s a build,
-    and 16 times that at 20,000 articles. A faster ``in`` does not help (the
-    scan of the whole archive per tag is the cost), so on this generator each
+    tags times articles membership tests, which grows with the square of the
+    archive. A faster ``in`` does not help (the scan of the whole archive per
+    tag is the cost), so on this generator each
     method is replaced by one that calls Pelican's own once per group, on a
     copy of the generator holding that group alone and, as ``dates``, the
     group's articles in date order: Pelican's code then writes the same pages
@@ -156,30 +136,19 @@ def write_each_group_alone(generator):
     test, which an index by ``id`` answers; articles of a class that defines
     one are left to Pelican's own filtering.
     """
-    for name, attribute in _GROUP_WRITERS.items():
-        method = getattr(type(generator), name, None)
-        if method is not None:
-            setattr(generator, name, functools.partial(_write_each_group_alone, generator, method, attribute))
+    pelican_compat.write_groups_one_at_a_time(generator, _group_plan)
 
 
-def _write_each_group_alone(generator, method, attribute, write):
-    groups = getattr(generator, attribute)
-    pairs = list(groups.items() if isinstance(groups, dict) else groups)
-    dates = generator.dates
+def _group_plan(dates, pairs):
+    """(group, articles, the group's dates) of each group with a page; None when ``in`` is not identity."""
     if not core.equal_only_to_themselves(itertools.chain(dates, *(articles for _, articles in pairs))):
-        method(generator, write)  # Pelican's `in` is not an identity test here: let it filter
-        return
+        return None  # Pelican's `in` is not an identity test here: let it filter
     index = core.index_by_identity(dates)
-    for group, articles in pairs:
-        if not getattr(group, "save_as", True):
-            # Pelican's method would pick the group's dates, then write to no
-            # file (AUTHOR_SAVE_AS = ""): for one author of every article, a
-            # quadratic scan (0.65 s at 5,000 articles).
-            continue
-        alone = copy.copy(generator)
-        setattr(alone, attribute, {group: articles} if isinstance(groups, dict) else [(group, articles)])
-        alone.dates = core.members_in_order(dates, index, articles)
-        method(alone, write)
+    # A group without a page: Pelican's method would pick the group's dates,
+    # then write to no file (AUTHOR_SAVE_AS = ""): for one author of every
+    # article, a quadratic scan.
+    return ((group, articles, core.members_in_order(dates, index, articles))
+            for group, articles in pairs if getattr(group, "save_as", True))
 
 
 def build_period_archives_per_year(generator):
@@ -187,25 +156,22 @@ def build_period_archives_per_year(generator):
 
     For each month Pelican picks the month's articles out of the whole archive
     (``[a for a in articles if a in dates]``, a scan of every article per
-    period): 1.2 s of every build at 5,000 articles, 16 times that at 20,000.
-    Called on each year's articles alone, Pelican's own method builds the same
+    period, growing with the square of the archive). Called on each year's articles alone, Pelican's own method builds the same
     archives, in the same order, scanning one year per period.
     """
-    method = getattr(type(generator), "_build_period_archives", None)
-    if method is not None:
-        generator._build_period_archives = functools.partial(_period_archives_per_year, generator, method)
+    pelican_compat.build_period_archives_in_parts(generator, _year_parts)
 
 
-def _period_archives_per_year(generator, method, sorted_articles, articles, settings):
+def _year_parts(sorted_articles, articles):
+    """The (sorted articles, articles) of each year in turn; None when ``in`` is not identity."""
     if not core.equal_only_to_themselves(itertools.chain(sorted_articles, articles)):
-        return method(generator, sorted_articles, articles, settings)
-    archives = collections.defaultdict(list)
+        return None
+    return _each_year(sorted_articles, articles)
+
+
+def _each_year(sorted_articles, articles):
     for year, dated in itertools.groupby(sorted_articles, key=lambda article: article.date.year):
-        dated = list(dated)
-        of_year = [article for article in articles if article.date.year == year]
-        for granularity, found in method(generator, dated, of_year, settings).items():
-            archives[granularity].extend(found)
-    return archives
+        yield list(dated), [article for article in articles if article.date.year == year]
 
 
 _CONTENT_GROUPS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
@@ -225,8 +191,7 @@ def freeze_urls(generators):
     for generator in generators:
         for group in _CONTENT_GROUPS:
             for content in getattr(generator, group, ()) or ():
-                if not hasattr(content, "override_url"):
-                    content.override_url = content.url
+                pelican_compat.freeze_url(content)
 
 
 def freeze_article_urls(generator):
@@ -254,8 +219,14 @@ def trim_feed(context, feed):
         entry["description"], entry["content"] = core.summary_only(entry.get("description"), entry.get("content"))
 
 
-def register():
+def start(pelican):
+    """initialized: stop unless the patched packages are the versions the patches were written for."""
+    pelican_compat.stop_unless_written_for(("pelican", "pelican-sitemap"))
     speed_up_sitemap_dates()
+
+
+def register():
+    signals.initialized.connect(start)
     signals.article_generator_init.connect(build_period_archives_per_year)
     signals.article_generator_finalized.connect(enrich_articles)
     signals.article_generator_finalized.connect(write_each_group_alone)

@@ -3,6 +3,8 @@
 import html
 import posixpath
 
+from archivist import pelican_compat
+
 MARKER = "<!-- offline-download -->"
 
 
@@ -24,7 +26,7 @@ def replace_marker(text, url, page_url):
 
 def insert(content):
     """content_object_init receiver: fill in the marker of a page or article."""
-    text = getattr(content, "_content", None)
+    text = pelican_compat.body_html(content)
     if text and MARKER in text:
         url = content.settings.get("OFFLINE_DOWNLOAD_URL") or ""
-        content._content = replace_marker(text, url, content.url)
+        pelican_compat.set_body_html(content, replace_marker(text, url, content.url))
