@@ -6,6 +6,7 @@ articles and an About page, with a settings file that reuses pelicanconf.py.
 
 import datetime
 import json
+import os
 import re
 import textwrap
 
@@ -203,6 +204,14 @@ ERRORS = [
      "invalid YAML front matter: found invalid Unicode character escape code"),
     ("escape character in a tag", ("  - Astronomy", '  - "Astro\\x1b[31mnomy"'), 5,
      "'tags' holds '\\x1b', which is not a printable character"),
+    ("base element", ("Children queued", '<base href="https://evil.example/">\n\nChildren queued'), 16,
+     "unsafe markup: <base> is not allowed in an article"),
+    ("attr_list handler", ("the old brass telescope.", "the old brass telescope.\n{: onclick=\"go()\" }"), 15,
+     "unsafe markup: attribute 'onclick' of <p> is not allowed"),
+    ("image from another host", ("Children queued", "![Moon](https://evil.example/moon.png)\n\nChildren queued"),
+     16, "unsafe markup: image from another host is turned into a link to it"),
+    ("markup in the summary", ("summary: The town", "summary: <img src=x onerror=go()> The town"), 8,
+     "unsafe markup: attribute 'onerror' of <img> is not allowed"),
     ("front matter line with a space", ("---\ntitle", "--- \ntitle"), 1,
      "the lines '---' around the front matter must hold nothing else"),
     ("modified before date", ("date: 2025-02-10", "date: 2025-02-10\nmodified: 2025-01-01"), 4,
@@ -244,7 +253,9 @@ ERROR_CODES = {
     "tag with no letter": "empty-tag-slug", "too many tags": "too-many-tags",
     "source_url without a host": "bad-source-url", "source_url with a space": "bad-source-url",
     "source_url of data": "bad-source-url", "front matter line with a space": "bad-front-matter",
-    "lone surrogate in the title": "bad-front-matter", "escape character in a tag": "bad-character",
+    "lone surrogate in the title": "bad-front-matter", "base element": "unsafe-markup",
+    "attr_list handler": "unsafe-markup", "image from another host": "unsafe-markup",
+    "markup in the summary": "unsafe-markup", "escape character in a tag": "bad-character",
 }
 
 
@@ -412,7 +423,7 @@ def test_windows_and_old_mac_line_ends_are_read_as_pelican_reads_them(archive, c
 
 
 def test_an_unreadable_file_is_a_one_line_error(archive, capsys):
-    (archive / "content" / "articles" / "2025" / "2025-02-10-gone.md").symlink_to(archive / "nowhere.md")
+    (archive / "content" / "articles" / "2025" / "2025-02-10-gone.md").symlink_to(archive / "content" / "nowhere.md")
     status, out, err = check(capsys)
     assert (status, out) == (1, [])
     assert err == ("archivist: error: content/articles/2025/2025-02-10-gone.md: cannot read this file "
@@ -677,3 +688,23 @@ def test_today_is_the_archive_time_zone_date():
     assert checks.archive_today({"TIMEZONE": "Pacific/Kiritimati"}) != checks.archive_today({"TIMEZONE": "Pacific/Pago_Pago"})
     with pytest.raises(SettingsError, match="TIMEZONE 'Mars/Olympus' is not a time zone"):
         checks.archive_today({"TIMEZONE": "Mars/Olympus"})
+
+
+def test_links_out_of_the_content_and_fifos_are_refused_unread(archive, capsys):
+    folder = archive / "content" / "articles" / "2025"
+    (folder / "2025-02-10-passwd.md").symlink_to("/etc/passwd")
+    (folder / "2025-02-11-zero.md").symlink_to("/dev/zero")
+    os.mkfifo(folder / "2025-02-12-fifo.md")
+    (folder / "2025-02-13-big.md").write_bytes(b"x" * 2_000_001)
+    status, out, _ = check(capsys)  # returns: nothing blocks on the FIFO or reads /dev/zero
+    assert status == 1
+    assert out == [
+        "content/articles/2025/2025-02-10-passwd.md:1: error: is a symbolic link to /etc/passwd, outside the "
+        "content folder: the build does not follow it; copy the file in instead",
+        "content/articles/2025/2025-02-11-zero.md:1: error: is a symbolic link to /dev/zero, outside the content "
+        "folder: the build does not follow it; copy the file in instead",
+        "content/articles/2025/2025-02-12-fifo.md:1: error: is not a regular file (a FIFO): an article is a "
+        "Markdown file; remove it",
+        "content/articles/2025/2025-02-13-big.md:1: error: file is 2,000,001 bytes, over the limit of 1,000,000 "
+        "(ARCHIVE_GUARD max_bytes): trim it or split it into several articles",
+    ]

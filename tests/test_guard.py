@@ -209,6 +209,8 @@ HOSTILE = {  # file name -> (how the good article is changed, the error the buil
     "2025-02-19-bang-tag.md": (("  - Astronomy", "  - '!!!'"), ":5: error: tag '!!!' gives its page an empty address"),
     ".2025-02-20-hidden.md": (("slug: observatory-opens-its-dome-to-the-public", "slug: hidden-dome"),
                               ":1: error: hidden file (its name or folder starts with a dot)"),
+    "2025-02-22-base-href.md": (("Children queued", '<base href="https://evil.example/">\n\nChildren queued'),
+                                ":16: error: unsafe markup: <base> is not allowed in an article"),
     "2025-02-21-forged-command.md": (("slug: observatory-opens-its-dome-to-the-public", f"slug: {json.dumps(FORGED)}"),
                                      ":10: error: slug 'x\\n:\\:error file=README.md,line=1:\\:Forged\\r:\\:add-mask"),
 }

@@ -65,7 +65,11 @@ def test_import_on_a_full_disk_is_one_line(tmp_path, capsys, monkeypatch):
         def write(self, text):
             raise FULL
 
-    monkeypatch.setattr(os, "fdopen", lambda fd, *a, **k: FullFile(real_fdopen(fd, *a, **k)))
+    def fdopen(fd, mode="r", *args, **kwargs):  # files opened to write fill the disk; reading still works
+        handle = real_fdopen(fd, mode, *args, **kwargs)
+        return FullFile(handle) if "w" in mode else handle
+
+    monkeypatch.setattr(os, "fdopen", fdopen)
     assert run_import(source, out=tmp_path / "articles") == 1
     assert "cannot write here: the disk is full: free some space, then run again" in one_line(capsys)
     assert not [p for p in (tmp_path / "articles").rglob("*") if p.is_file()]

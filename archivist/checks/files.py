@@ -10,7 +10,9 @@ from .. import build_cache, frontmatter, slugs
 from .index import (ArchiveIndex, check_near_duplicates, findings_in_archive, first_text_line,
                     near_duplicate_findings, near_duplicates_since, shingles)
 from .options import options
-from .reading import PAGE, Parsed, content_files, display_path, file_bytes, is_hidden, kind_of, read
+from ..errors import FrontMatterError
+from .reading import (PAGE, Parsed, content_files, display_path, file_bytes, is_hidden, kind_of, link_out_of_content,
+                      read, unreadable)
 from .findings import ERROR, Finding
 from .rules import archive_today, findings_alone
 
@@ -90,9 +92,17 @@ def check_files(paths, settings, today=None, archive=None, cache=None):
     known = cache.get("files", {}) if cache else {}
     files, digests = {}, {}
     for path in dict.fromkeys(shown.values()):
-        data = file_bytes(path)
+        refused = link_out_of_content(path, settings)
+        try:
+            data = file_bytes(path, opts["max_bytes"]) if refused is None else b""
+        except FrontMatterError as exc:  # a FIFO, a device, a file over the limit: never read
+            refused, data = unreadable(path, exc), b""
+        if refused is not None:
+            data = str(refused).encode("utf-8", "surrogatepass")  # its digest: the cache keeps the finding
+            files[path] = FileChecks(Parsed(path, findings=[refused]), array.array("q"), 1, [refused])
         digest = hashlib.blake2b(data, digest_size=16).digest()
-        files[path] = known.get((path, digest)) or check_file_alone(path, data, settings, today)
+        if refused is None:
+            files[path] = known.get((path, digest)) or check_file_alone(path, data, settings, today)
         digests[path] = digest
     grams = {path: checked.shingles for path, checked in files.items()}
     index = ArchiveIndex([checked.parsed for checked in files.values()], settings, known_shingles=grams)

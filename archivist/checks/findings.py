@@ -18,6 +18,8 @@ CODES = {
     # Reading the file
     "not-markdown": "the file does not end in .md, so the build ignores it",
     "too-large": "the file is over ARCHIVE_GUARD max_bytes",
+    "not-regular-file": "a FIFO, a device or another file that is not a regular file",
+    "outside-content": "a symbolic link to a place outside the content folder",
     "not-utf8": "the file is not valid UTF-8",
     "empty-file": "the file holds nothing",
     "hidden-file": "a file whose name or folder starts with a dot",
@@ -48,6 +50,7 @@ CODES = {
     "raw-element": "a <script>, <iframe>, <object> or <embed> in the body",
     "event-handler": "an on...= attribute in the body",
     "javascript-url": "a javascript: URL in the body",
+    "unsafe-markup": "markup the build's sanitiser would remove from the rendered body or summary",
     "file-name": "the file name does not follow YYYY-MM-DD-<slug>.md",
     "tags-not-list": "'tags' is not a YAML list",
     "tag-not-text": "a tag is not text",

@@ -5,7 +5,7 @@ import os
 import re
 
 from ..errors import FrontMatterError, InputError
-from ..frontmatter import parse
+from ..frontmatter import parse, read_source
 from .findings import ERROR, Finding
 from .pelican_reader import body_as_read
 
@@ -106,14 +106,44 @@ def _as_pelican_keys(article, parsed):
     return meta, lines
 
 
-def file_bytes(path):
-    """The bytes of an article file; InputError, not a traceback, when it cannot be read."""
+def file_bytes(path, max_bytes=None):
+    """The bytes of an article file; InputError, not a traceback, when it cannot be read.
+
+    With ``max_bytes``, the file is stat-ed first (see ``frontmatter.read_source``):
+    a FIFO, a device or a file over the limit raises FrontMatterError, unread.
+    """
+    if max_bytes is not None:
+        try:
+            return read_source(path, max_bytes)
+        except FrontMatterError as exc:
+            if exc.message.startswith("cannot be read"):
+                raise InputError(f"cannot read this file ({exc.message.split(': ', 1)[-1]}): check that it exists "
+                                 "and is readable", path=path) from None
+            raise
     try:
         with open(path, "rb") as handle:
             return handle.read()
     except OSError as exc:
         raise InputError(f"cannot read this file ({exc.strerror or exc}): check that it exists and is readable",
                          path=path) from None
+
+
+def unreadable(path, exc):
+    """The finding for a file ``file_bytes`` refused to read (``exc``, a FrontMatterError)."""
+    code = "too-large" if "over the limit" in str(exc.message) else "not-regular-file"
+    return Finding(path, 1, ERROR, exc.message, code)
+
+
+def link_out_of_content(path, settings):
+    """A finding when ``path`` is a symbolic link to a place outside the content folder (PATH), else None."""
+    if not os.path.islink(path) or not settings.get("PATH"):
+        return None
+    root = os.path.join(os.path.realpath(settings["PATH"]), "")
+    target = os.path.realpath(path)
+    if target.startswith(root):
+        return None
+    return Finding(path, 1, ERROR, f"is a symbolic link to {target}, outside the content folder: the build does not "
+                   "follow it; copy the file in instead", "outside-content")
 
 
 def read_file(path, opts, shown_as=None):
