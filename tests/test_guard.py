@@ -48,12 +48,10 @@ def test_a_page_cannot_replace_a_theme_page(capfd):
 
 def fake_article_generator(content, read=()):
     """What check_articles uses of Pelican's ArticlesGenerator; ``read`` = articles Pelican produced."""
-    files = sorted(str(p.relative_to(content)) for p in content.rglob("*") if p.is_file())
     settings = {"ARTICLE_PATHS": ["articles"], "ARTICLE_EXCLUDES": [], "PATH": str(content),
                 "ARCHIVE_TOPICS": {"Science": "", "Society": ""}, "SLUG_REGEX_SUBSTITUTIONS": []}
     return types.SimpleNamespace(
         settings=settings, path=str(content),
-        get_files=lambda paths, exclude, extensions: [f for f in files if f.startswith("articles/")],
         articles=[types.SimpleNamespace(source_path=str(content / f)) for f in read],
     )
 

@@ -39,7 +39,7 @@ def refuse(findings, what):
     )
 
 
-def article_sources(generator):
+def content_sources(generator):
     """Every file under the article and page folders, as absolute paths: all extensions, hidden files too.
 
     Hidden files are reported by the checks: whether Pelican reads them
@@ -104,7 +104,7 @@ def start_checks(generator):
             pass
     settings = generator.settings
     checks.options(settings)  # a bad ARCHIVE_GUARD stops the build here, not in the background
-    sources = article_sources(generator)
+    sources = content_sources(generator)
     _checking = sources, background.start(
         lambda: check_sources(sources, settings), name="the archive checks"
     )
@@ -114,7 +114,7 @@ def check_articles(generator):
     """article_generator_finalized: validate every article file; raise on any error."""
     global _checking
     settings = generator.settings
-    sources = article_sources(generator)
+    sources = content_sources(generator)
     checking, _checking = _checking, None
     if checking is not None and checking[0] == sources:
         findings = checking[1].wait()
@@ -147,7 +147,7 @@ def unread(generator, sources, groups, errors):
 
 def check_pages(generator):
     """page_generator_finalized: a page Pelican did not read stops the build (the checks ran with the articles')."""
-    sources = [s for s in article_sources(generator) if checks.kind_of(s, generator.settings) == checks.PAGE]
+    sources = [s for s in content_sources(generator) if checks.kind_of(s, generator.settings) == checks.PAGE]
     errors = unread(generator, sources, PAGE_GROUPS, [])
     if errors:
         refuse(errors, f"{len(errors)} page(s) Pelican could not read")
