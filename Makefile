@@ -10,7 +10,7 @@ OUTPUT := output
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: site test test-fast serve publish clean dist bench bench-import bench-search deps
+.PHONY: site test test-fast serve publish clean dist bench bench-import bench-search deps data
 
 site: deps
 	$(BIN)/pelican content -o $(OUTPUT) -s pelicanconf.py $(PELICAN_OPTS)
@@ -41,6 +41,10 @@ serve: deps
 
 publish: deps
 	$(BIN)/pelican content -o $(OUTPUT) -s publishconf.py $(PELICAN_OPTS)
+
+# The archive as data, beside the site: $(OUTPUT)/data/archive.jsonl and archive.sqlite.
+data: deps
+	$(BIN)/archivist export --output $(OUTPUT)/data
 
 dist: deps
 	$(BIN)/archivist dist

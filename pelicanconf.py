@@ -175,6 +175,7 @@ PLUGINS = [
     "archive_site",
     "archive_guard",
     "offline_download",
+    "citations",
     "search",
     "fast_build",
 ]
@@ -199,6 +200,12 @@ FAST_BUILD = {
 # Where the offline zip is published; set by the Pages workflow, unset locally
 # (then the About page shows no download link).
 OFFLINE_DOWNLOAD_URL = ""
+
+# plugins/citations: JSON-LD, Open Graph, "Cite this article" and its files, JSON
+# Feeds beside the Atom ones (capped by FEED_MAX_ITEMS), the updates page; data_url:
+# where `make data` files are published (set by `make dist`; "" = no link).
+CITATIONS = {"json_feed_all": "feeds/all.json", "json_feed_topic": "feeds/topics/{slug}.json",
+             "updates_save_as": "updates.html", "citation_files": True, "data_url": ""}
 
 # Theme settings.
 # plugins/archive_site: reading time, related articles, robots.txt, summary-only Atom.

@@ -12,7 +12,7 @@ import sys
 from . import __version__
 from .errors import ArchivistError
 
-COMMANDS = ("import_", "new", "check", "dist")
+COMMANDS = ("import_", "new", "check", "dist", "export")
 
 
 def build_parser():

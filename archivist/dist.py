@@ -11,6 +11,7 @@ the static files or the built site are refused, not followed.
 """
 
 import datetime
+import json
 import os
 import subprocess
 import sys
@@ -18,11 +19,13 @@ import tempfile
 import zipfile
 
 from .errors import ArchivistError, InputError
+from .export import export
 from .settings import DEFAULT_SETTINGS_FILE, load_settings
 from .slugs import pelican_slug
 from .checks import archive_files, options, read_file
 
 DEFAULT_OUTPUT = "dist"
+DATA_FOLDER = "data"
 
 
 def archive_name(settings):
@@ -46,8 +49,9 @@ def newest_date(settings):
     return max(dates)
 
 
-def build(settings_path, content, output):
-    """Build the site for file:// into ``output`` with the real ``pelican`` command."""
+def build(settings_path, content, output, overrides=()):
+    """Build the site for file:// into ``output`` with the real ``pelican`` command
+    (``overrides``: more ``NAME=JSON`` settings)."""
     cmd = [
         sys.executable, "-m", "pelican", content,
         "-o", output,
@@ -56,6 +60,7 @@ def build(settings_path, content, output):
         "-e", "RELATIVE_URLS=true", 'SITEURL=""', 'OFFLINE_DOWNLOAD_URL=""',
         f'CACHE_PATH="{os.path.join(output, os.pardir, "cache")}"',
         "LOAD_CONTENT_CACHE=false",
+        *overrides,
     ]
     result = subprocess.run(cmd, capture_output=True, text=True)
     if result.returncode != 0:
@@ -145,7 +150,10 @@ def make_dist(output_dir=DEFAULT_OUTPUT, settings_path=DEFAULT_SETTINGS_FILE, co
     os.makedirs(output_dir, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="archivist-dist-") as tmp:
         site = os.path.join(tmp, "site")
-        build(os.path.abspath(settings_path), content, site)
+        # The archive as data goes in too (archivist export), linked from the About page.
+        citations = {**(settings.get("CITATIONS") or {}), "data_url": DATA_FOLDER}
+        build(os.path.abspath(settings_path), content, site, [f"CITATIONS={json.dumps(citations)}"])
+        export(settings, os.path.join(site, DATA_FOLDER))
         if not os.path.isfile(os.path.join(site, "index.html")):
             raise ArchivistError("the build wrote no index.html: check THEME in the settings",
                                  path=settings_path)

@@ -22,6 +22,7 @@ FIELD_ORDER = (
     "title",
     "date",
     "modified",
+    "updates",
     "category",
     "tags",
     "summary",

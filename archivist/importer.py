@@ -38,6 +38,7 @@ class Proposed:
     lines: tuple  # (first, last) 1-based input lines
     fingerprint: str
     target: str = ""  # file it is written to (empty when skipped)
+    confidence: float = 1.0  # of the cut before it (splitting.split_scored); 1.0 when the input separates articles
     skipped_as: str = ""  # existing file with the same text
 
 
@@ -88,14 +89,14 @@ def scan_archive(folder):
 
 
 def articles_of(documents):
-    """Yield (document, paragraphs) per article: raw text is split, other documents are one article."""
+    """Yield (document, paragraphs, confidence) per article: raw text is split, other documents are one article."""
     for document in documents:
         paragraphs = splitting.recover_subheadings(document.paragraphs)
         if document.split:
-            for part in splitting.split(paragraphs):
-                yield document, part
+            for part, confidence in splitting.split_scored(paragraphs):
+                yield document, part, confidence
         else:
-            yield document, paragraphs
+            yield document, paragraphs, 1.0
 
 
 def plan(inputs, settings, out_dir, reference_date=None, source="", category=None, fmt=None,
@@ -126,10 +127,10 @@ def plan(inputs, settings, out_dir, reference_date=None, source="", category=Non
     units = list(articles_of(documents))
     advance = progress(len(units)) if progress else None
     proposed = []
-    for document, paragraphs in units:
+    for document, paragraphs, confidence in units:
         body = render_body(paragraphs)
         lines = (paragraphs[0].line, paragraphs[-1].last_line)
-        item = Proposed({}, body, document.path, lines, fingerprint(body))
+        item = Proposed({}, body, document.path, lines, fingerprint(body), confidence=confidence)
         try:
             meta = enrich.enrich(paragraphs, context, document.meta)
         except InputError as exc:  # a value of the input record, such as 'date': '2025-02-30'

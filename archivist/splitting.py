@@ -36,10 +36,23 @@ the shape of a news lead and of a continuation:
   the "when", a "Gary Dunn, director at X, said" paragraph inside a story
   would pass.
 
+- wire lead (for a cut): a named subject new to the last paragraphs opens
+  the paragraph and reports ("Xiox Corp said it ...", "Trans World Airlines
+  Inc said"): how wire items start, with no dateline in the text;
+- vocabulary break (for a cut, weaker than a fresh lead): the paragraph has
+  some content words but shares no name and at most one word with the
+  three before it, and neither follows a quotation nor brings in a speaker
+  by a role apposition;
+- earnings tables: the first row of a table ("Shr 44 cts vs 1.23 dlrs",
+  "Qtly div 12 cts vs 12 cts prior") after prose or after another table's
+  last row starts a story; a row after a row or after a period header
+  ("Nine mths") goes on the table. Table rows are never subheadings.
+
 Then a check on whole articles: when two neighbouring articles are too alike
 (cosine of their tf-idf vectors, idf over the input's paragraphs, at least
 ``MERGE_SIMILARITY``) the cut between them is forbidden and the search runs
 again; two parts of one long story share far more vocabulary than two stories.
+Table starts are exempt: two earnings tables share all their words.
 
 No paragraph is ever lost, duplicated or reordered: the articles are the
 input's consecutive runs.
@@ -52,7 +65,7 @@ from .reading import Paragraph
 from .words import names, sentences, tokens
 
 # Weights of the cues, in nats (the unit of the lexical cost).
-PENALTY = 12.0  # nats per extra article
+PENALTY = 10.0  # nats per extra article
 # Laplace smoothing over a fixed vocabulary size, not the input's own: with the
 # input's, one article alone would be cut up and a long dump would be cut too little.
 VOCABULARY = 1000
@@ -66,6 +79,15 @@ FRESH_LEAD = PENALTY  # a lead after a sharp vocabulary break pays for its cut (
 FRESH_BEFORE = 3  # paragraphs before a fresh lead that must share nothing with it
 FRESH_AFTER = 2  # paragraphs after it, of which one must share a word with it
 FRESH_SHARED = 1  # content words (never names) it may share with the paragraphs before
+WIRE_LEAD = 12.0  # "Red Lion Inns Limited Partnership said ...": a new named subject reports
+WIRE_NEW_WITHIN = 6  # paragraphs before a wire lead in which its subject must not occur
+BREAK_LEAD = 8.0  # a sharp vocabulary break alone, without the who and when of a fresh lead
+BREAK_WORDS = 9  # content words a paragraph needs for its break to count
+TABLE_START = 30.0  # the first row of an earnings table ("Shr 44 cts vs 1.23 dlrs")
+TABLE_ROW = 30.0  # against a cut: a row that goes on the table before it
+CONFIDENCE_SHIFT = 5  # paragraphs a cut is tried earlier and later when scoring its confidence
+CONFIDENCE_SCALE = 8.0  # nats of margin that give a confidence of 0.63
+MERGE_EXEMPT = WIRE_LEAD  # a start with this cue is never merged for likeness
 CONTINUATION_OPENERS = frozenset(
     """he she it they his her its their him them this these those that such but and or also
     however yet still so then meanwhile nevertheless moreover furthermore instead besides
@@ -105,6 +127,23 @@ _SUBJECT_NAME = re.compile(r"^(?:[A-Z][\w'&-]*|of|and|the|for) ?(?:[A-Z][\w'&-]*
 _DATELINE = re.compile(
     r"^[A-Z][A-Z .'-]{2,}(?:, [A-Z][a-z]+\.? \d{1,2})?(?: \([^)]{2,40}\))? ?[-\u2013\u2014:]{1,2} "
 )
+# A wire lead: a named subject (two capitalised words at least, or one with a ticker) and a
+# reporting verb, in the first words of the paragraph.
+_WIRE_SUBJECT = re.compile(
+    r"^(?:The |A |An )?(?P<subject>(?:(?:[A-Z][\w&.'-]*|<[^>]+>|\([^)]{1,40}\)),? (?:(?:of|and|de|for|&|federal|"
+    rf"{ROLE_WORDS}) )?){{1,8}})(?:, [^,]{{3,70}},)? ?(?:<[^>]+> )?(?:said|says|reported|announced|has|have|(?:is|are) \w+ing|"
+    r"will|plans|agreed|posted|expects|named|declared|raised|cut|set|approved|filed|received)\b"
+)
+_WIRE_GENERIC = frozenset(
+    "U.S. U.K. Corp Inc Co Ltd Plc Group Bank National International American General Federal "
+    "First New Company Reuters".split()
+)
+# Earnings tables: rows such as "Shr 44 cts vs 1.23 dlrs", "Net 8,265,000 vs 2,255,000".
+_TABLE_FIRST = re.compile(
+    r"^(?:Oper(?:ating)? )?(?:Shr|Shrs|Qtly|Qtrly|Qtr|Mthly|Semi-annual|Period|Periods)\b", re.IGNORECASE
+)
+_TABLE_ROW = re.compile(r"\d.* vs\.? |^(?:Qtly|Qtrly|Mthly|Semi-annual|Pay|Record|Avg shrs|Note|NOTE)\b")
+_TABLE_NOTE = re.compile(r"^(?:NOTE|Note|Full name)\b")
 _ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")
 _ACRONYM_DEFINED = re.compile(r"\(([A-Z]{2,6})\)")
 _HONORIFIC_SURNAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir)\.? ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)")
@@ -137,32 +176,95 @@ def _is_heading_text(text):
     words = text.split()
     if not 1 <= len(words) <= 8 or len(text) > 70:
         return False
-    if text[-1] in ".!?,;:\"'\u201d\u2019)" or not text[0].isupper():
+    if text[-1] in ".!?,;:\"'\u201d\u2019)" or not text[0].isupper() or _is_table_row(text):
         return False
     return not re.search(r"\b(?:said|says|told)\b", text)
 
 
 def split(paragraphs):
     """Cut ``paragraphs`` into articles; return a list of lists of paragraphs."""
+    return [part for part, _confidence in split_scored(paragraphs)]
+
+
+def split_scored(paragraphs):
+    """Cut ``paragraphs`` into articles; return (paragraphs, confidence) per article.
+
+    The confidence (0-1) is that of the cut before the article (1.0 for the
+    first): how many nats the best segmentation would lose if the cut were
+    dropped or moved by up to ``CONFIDENCE_SHIFT`` paragraphs, as
+    ``1 - exp(-margin / CONFIDENCE_SCALE)``.
+    """
     paragraphs = list(paragraphs)
     if len(paragraphs) < 2:
-        return [paragraphs] if paragraphs else []
+        return [(paragraphs, 1.0)] if paragraphs else []
     bags = [bag_of(p.text) for p in paragraphs]
     cues = cue_scores(paragraphs)
     weights = _idf(bags)
+    coded = _coded(bags)
     while True:
-        starts = best_starts(bags, cues)
+        starts = best_starts(bags, cues, coded=coded)
         bounds = list(starts) + [len(paragraphs)]
         alike = [
             b for a, b, c in zip(bounds, bounds[1:], bounds[2:])
-            if _cosine(_vector(bags[a:b], weights), _vector(bags[b:c], weights)) >= MERGE_SIMILARITY
+            if cues[b] < MERGE_EXEMPT and _cosine(_vector(bags[a:b], weights), _vector(bags[b:c], weights)) >= MERGE_SIMILARITY
         ]
         if not alike:
             break
         for start in alike:
             cues[start] = -math.inf
     bounds = list(starts) + [len(paragraphs)]
-    return [paragraphs[a:b] for a, b in zip(bounds, bounds[1:])]
+    confidences = [1.0] + [
+        1.0 - math.exp(-max(0.0, _margin(bags, cues, a, b, c)) / CONFIDENCE_SCALE)
+        for a, b, c in zip(bounds, bounds[1:], bounds[2:])
+    ]
+    return [(paragraphs[a:b], round(conf, 2)) for a, b, conf in zip(bounds, bounds[1:], confidences)]
+
+
+def _coded(bags):
+    ids = {}
+    return [[ids.setdefault(word, len(ids)) for word in bag] for bag in bags]
+
+
+_REPEAT = []
+
+
+def _repeat_gains(size):
+    """Gain of the f-th repeat of a word, f < size: (f+1)log(f+2) - f log(f+1); n words cost n log(n+V)."""
+    for f in range(len(_REPEAT), size):
+        _REPEAT.append((f + 1) * math.log(f + 2) - f * math.log(f + 1))
+    return _REPEAT
+
+
+def _lexical_costs(bags, first, stops):
+    """Lexical cost of ``bags[first:stop]`` for each stop of ``stops`` (ascending), in one pass."""
+    counts, gain, length, out, position = {}, 0.0, 0, [], first
+    repeat = _repeat_gains(sum(len(bag) for bag in bags[first:stops[-1]]) + 2 if stops else 2)
+    for stop in stops:
+        for bag in bags[position:stop]:
+            for word in bag:
+                f = counts.get(word, 0)
+                gain += repeat[f]
+                counts[word] = f + 1
+            length += len(bag)
+        position = stop
+        out.append(length * math.log(length + VOCABULARY) - gain)
+    return out
+
+
+def _margin(bags, cues, before, start, after):
+    """Nats lost if the cut at ``start`` (between articles from ``before`` to ``after``) moved or went.
+
+    The costs are those of ``best_starts``: lexical cost plus PENALTY minus the cue per cut.
+    """
+    others = [o for o in range(max(before + 1, start - CONFIDENCE_SHIFT), min(after, start + CONFIDENCE_SHIFT + 1))
+              if o == start or cues[o] != -math.inf]
+    left = dict(zip(others, _lexical_costs(bags, before, others)))
+    reversed_bags = bags[after - 1:start - CONFIDENCE_SHIFT - 2 if start - CONFIDENCE_SHIFT - 2 >= 0 else None:-1]
+    right_stops = [after - o for o in reversed(others)]
+    right = dict(zip(reversed(others), _lexical_costs(reversed_bags, 0, right_stops)))
+    cut = {o: left[o] + right[o] + PENALTY - cues[o] for o in others}
+    merged = _lexical_costs(bags, before, [after])[0]
+    return min([merged - cut[start]] + [cut[o] - cut[start] for o in others if o != start])
 
 
 def _idf(bags):
@@ -200,16 +302,17 @@ def bag_of(text):
     return bag
 
 
-def best_starts(bags, cues, max_length=120):
-    """Indexes where articles start (always 0), minimising lexical cost minus cues."""
+def best_starts(bags, cues, max_length=120, coded=None):
+    """Indexes where articles start (always 0), minimising lexical cost minus cues.
+
+    ``coded`` (the bags as word ids, from ``_coded``) saves recoding them on every search.
+    """
     count = len(bags)
     vocabulary = VOCABULARY
     penalty = PENALTY
-    ids = {}
-    coded = [[ids.setdefault(word, len(ids)) for word in bag] for bag in bags]
+    coded = coded or _coded(bags)
     longest = max((len(bag) for bag in bags), default=0) * min(count, max_length) + 2
-    # gain of the f-th repeat of a word: (f+1)log(f+2) - f log(f+1); cost of n words: n log(n+V).
-    repeat = [(f + 1) * math.log(f + 2) - f * math.log(f + 1) for f in range(longest)]
+    repeat = _repeat_gains(longest)
     best = [0.0] + [math.inf] * count
     back = [0] * (count + 1)
     for start in range(count):
@@ -242,7 +345,7 @@ def cue_scores(paragraphs):
     scores = [0.0] * len(paragraphs)
     bags = [set(bag_of(p.text)) for p in paragraphs]
     recent_full = {}  # surname -> index of the paragraph that gave the full name
-    name_sets = [_name_keys(p.text) for p in paragraphs]
+    name_sets = [set() if _is_table_row(p.text) else _name_keys(p.text) for p in paragraphs]
     for index, paragraph in enumerate(paragraphs):
         text = paragraph.text
         score = 0.0
@@ -264,6 +367,16 @@ def cue_scores(paragraphs):
             score -= 4.0
         if _DATELINE.match(text):
             score += 8.0
+        previous = paragraphs[index - 1].text if index else ""
+        if _is_table_row(text) and index:
+            if _TABLE_FIRST.match(text) and not _is_period_header(previous) and not previous.startswith("Shr"):
+                score += TABLE_START
+            elif _is_table_row(previous) or _is_period_header(previous):
+                score -= TABLE_ROW
+        elif (_is_period_header(text) or _TABLE_NOTE.match(text)) and _is_table_row(previous):
+            score -= TABLE_ROW
+        if _wire_lead(text, paragraphs[max(0, index - WIRE_NEW_WITHIN):index]):
+            score += WIRE_LEAD
         lead = _ROLE_APPOSITION.search(text[:300]) or _ROLE_BEFORE.search(text[:300])
         if lead:
             score += 2.0
@@ -279,6 +392,8 @@ def cue_scores(paragraphs):
         score -= BRIDGE_WEIGHT * min(shared, BRIDGE_CAP)
         if score >= 0 and _fresh_lead(paragraphs, bags, index, lead):
             score += FRESH_LEAD
+        elif score >= 0 and not lead and _vocabulary_break(paragraphs, bags, index):
+            score += BREAK_LEAD
         scores[index] = score
         for name in full_names:
             if len(name.split()) <= 3:
@@ -312,6 +427,47 @@ def _fresh_lead(paragraphs, bags, index, role_lead):
     when = bool(_WHEN.search(first) or _DATELINE.match(text))
     who = (len(subject) >= 2 and " ".join(subject) not in earlier) or bool(role_lead or _ROLE_NAMED.search(first))
     return when and who
+
+
+def _is_table_row(text):
+    return len(text) < 120 and bool(_TABLE_ROW.search(text) or (len(text) < 60 and _TABLE_FIRST.match(text)))
+
+
+def _is_period_header(text):
+    """'Nine mths', 'Year', 'Qtr ended Jan 31': a short line heading the next rows of a table."""
+    words = text.split()
+    return 0 < len(words) <= 6 and " vs" not in text and not text.endswith(".") and not _TABLE_ROW.search(text) \
+        and bool(re.match(r"(?:Year|Nine|Six|Three|12|First|Second|Third|Fourth|1st|2nd|3rd|4th|Qtr|Period|Periods|"
+                          r"Ended|Half|Quarter|Fiscal|Jan|Feb|March|April|May|June|July|Aug|Sept|Oct|Nov|Dec)",
+                          text, re.IGNORECASE))
+
+
+def _wire_lead(text, before):
+    """A new named subject opens the paragraph and reports ("Xiox Corp said it ...")."""
+    match = _WIRE_SUBJECT.match(text)
+    if not match:
+        return False
+    subject = match.group("subject").split()
+    named = [w for w in subject if w[:1].isupper() or w[:1] == "<"]
+    if len(named) < 2 and not any(w.startswith("<") for w in subject):
+        return False
+    keys = {re.sub(r"\W", "", w.split("'")[0]) for w in named} - _WIRE_GENERIC
+    keys = {k for k in keys if len(k) > 1}
+    earlier = " ".join(p.text for p in before)
+    return bool(keys) and not any(re.search(rf"\b{re.escape(k)}\b", earlier) for k in keys)
+
+
+def _vocabulary_break(paragraphs, bags, index):
+    """The paragraph shares no name and at most FRESH_SHARED words with the ones before it.
+
+    Not right after a quotation: a quote's words are the speaker's, not the story's.
+    """
+    if index < 1 or paragraphs[index - 1].text[:1] in "\"\u201c":
+        return False
+    before = set().union(*bags[max(0, index - FRESH_BEFORE):index])
+    here = bags[index]
+    shared = here & before
+    return len(here) >= BREAK_WORDS and len(shared) <= FRESH_SHARED and not any(word[:1] == "@" for word in shared)
 
 
 def _name_keys(text):

@@ -7,7 +7,12 @@ Each topic gets a profile, a weighted bag of word stems made of:
    below, weight 1), picked by the topic's name or an alias ("Technology",
    "Tech", "Science & Technology" -> technology) and, at half weight, by any
    lexicon name its description mentions ("Film, music ..." -> culture); the
-   lexicon holds everyday newsroom vocabulary, not words from any corpus;
+   lexicon holds everyday newsroom vocabulary, not words from any corpus,
+   including the business desk's own beats (earnings, deals, energy,
+   currencies, rates, shipping, commodities, money supply). A lexicon that
+   two topics claim ("money-fx" and "money-supply" both name business) is
+   left out of both: it cannot tell them apart and draws in the articles of
+   every other topic;
 3. the articles already filed under the topic in the archive (weight 1 per
    article, spread over its words), so the archive teaches the importer.
 
@@ -75,6 +80,27 @@ _L = {
         championship champion champions tournament final semi season win won victory defeat
         goal goals score scored striker midfielder defender goalkeeper captain squad injury
         world cup race races runner title medal stadium fixture fans referee""",
+    "earnings": """earnings profit profits loss losses net income revenue revenues quarter quarterly
+        results dividend dividends payout fiscal operating extraordinary cents cts shr qtr revs
+        mths""",
+    "deals": """merger mergers acquisition acquisitions acquire acquired takeover takeovers bid bids
+        tender offer stake buy buys bought purchase sell sale sold unit subsidiary shareholders
+        agreement definitive agreed terms holders common approve approved cash investor
+        investors""",
+    "energy": """oil crude barrel barrels opec petroleum refinery refineries refining gasoline fuel
+        energy gas natural drilling exploration wells field fields output production pipeline
+        bpd reserves prices posted""",
+    "currency": """currency currencies exchange dollar dollars yen mark marks sterling franc rate rates
+        intervention intervene central bank dealers foreign market markets stability louvre
+        accord g7 finance ministers""",
+    "rates": """interest rate rates prime lending discount central bank cut raise raised lowered
+        basis points deposit money market bills treasury yields credit fed federal reserve""",
+    "shipping": """ship ships shipping port ports vessel vessels tanker tankers freight cargo
+        seamen strike strikes canal gulf navy sea shipowners dock docks""",
+    "commodities": """crop crops harvest output production tonnes tonne exports export import imports
+        prices price growers planting weather quota quotas stocks futures market producers
+        consumers cane beet sugar coffee cocoa organization organisation""",
+    "money": """money supply m1 m2 m3 monetary aggregate aggregates deposits seasonally adjusted""",
 }
 LEXICON = {name: frozenset(stem(w) for w in words.split()) for name, words in _L.items()}
 ALIASES = {
@@ -89,6 +115,14 @@ ALIASES = {
     "culture": "culture", "entertainment": "culture", "arts": "culture", "art": "culture",
     "film": "culture", "music": "culture",
     "sport": "sport", "sports": "sport",
+    "earnings": "earnings", "results": "earnings", "profits": "earnings", "dividends": "earnings",
+    "mergers": "deals", "acquisitions": "deals", "takeovers": "deals",
+    "oil": "energy", "energy": "energy", "crude": "energy",
+    "currencies": "currency", "currency": "currency", "forex": "currency",
+    "interest": "rates", "rates": "rates",
+    "shipping": "shipping", "ships": "shipping",
+    "commodities": "commodities", "crops": "commodities", "sugar": "commodities", "coffee": "commodities",
+    "supply": "money",
 }
 DESCRIPTION_WEIGHT = 3.0
 LEXICON_WEIGHT = 1.0
@@ -111,11 +145,19 @@ def lexicons_for(name, description):
 def build_profiles(topics, filed):
     """Profiles for ``topics`` (name -> description); ``filed`` maps name -> list of article texts."""
     raw = {}
+    chosen = {name: lexicons_for(name, description) for name, description in topics.items()}
+    claims = {}
+    for lexicons in chosen.values():
+        for lexicon in lexicons:
+            claims[lexicon] = claims.get(lexicon, 0) + 1
     for name, description in topics.items():
         profile = {}
         for word in tokens(description):
             profile[word] = profile.get(word, 0.0) + DESCRIPTION_WEIGHT
-        for lexicon, weight in lexicons_for(name, description).items():
+        for lexicon, weight in chosen[name].items():
+            if claims[lexicon] > 1:
+                continue  # claimed by two topics, it cannot tell them apart and draws in the others
+
             for word in LEXICON[lexicon]:
                 profile[word] = profile.get(word, 0.0) + LEXICON_WEIGHT * weight
         for text in filed.get(name, ()):

@@ -30,7 +30,7 @@ STOPWORDS = frozenset(
 
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*[A-Za-z]|[A-Za-z]")
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof st jr sr gen col lt sgt rep sen gov inc ltd co corp vs etc no u.s "
+    "mr mrs ms dr prof st jr sr gen col lt sgt rep reps sen sens gov inc ltd co corp vs etc no u.s "
     "jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")

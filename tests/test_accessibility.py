@@ -47,6 +47,7 @@ def pages_of_every_kind(site, paginated_site):
         ("year", site, first_file(site, "[0-9][0-9][0-9][0-9]/index.html")),
         ("month", site, first_file(site, "[0-9][0-9][0-9][0-9]/[0-9][0-9]/index.html")),
         ("about", site, "about.html"),
+        ("updates and corrections", site, "updates.html"),
         ("404", site, "404.html"),
         ("page 2", paginated_site, "page/2/index.html"),
         ("tag page 2", paginated_site, first_file(paginated_site, "tags/*/page/2/index.html")),

@@ -12,7 +12,7 @@ def subcommands():
 
 
 def test_every_subcommand_is_registered():
-    assert sorted(subcommands()) == ["check", "dist", "import", "new"]
+    assert sorted(subcommands()) == ["check", "dist", "export", "import", "new"]
 
 
 @pytest.mark.parametrize("command", sorted(subcommands()))

@@ -122,7 +122,8 @@ def test_jsonl_values_win_and_lines_are_record_lines(tmp_path, capsys):
     assert articles[0]["title"] == "Berg Sends Rovers to the Final"
     assert articles[0]["category"] == "Culture" and articles[0]["date"] == "2025-01-02"
     assert [a["lines"] for a in articles] == [[1, 1], [2, 2]]
-    assert set(articles[0]) == {"title", "slug", "date", "category", "tags", "summary", "source", "lines"}
+    assert set(articles[0]) == {"title", "slug", "date", "category", "tags", "summary", "source", "lines",
+                                "confidence"}
 
 
 def test_category_option_is_checked(tmp_path, capsys):
@@ -137,7 +138,7 @@ def test_dry_run_table(tmp_path, capsys):
     source.write_text(STORIES, encoding="utf-8")
     assert run_import(source, "--dry-run", "--category", "Sport", out=tmp_path / "a") == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["lines", "date", "topic", "title", "tags"]
+    assert lines[0].split() == ["lines", "cut", "date", "topic", "title", "tags"]
     assert lines[1].startswith("1-2 ") and lines[2].startswith("4-5 ")
     assert not (tmp_path / "a").exists()
 

@@ -84,7 +84,7 @@ def test_too_few_tags_are_topped_up_and_the_written_files_pass_check(tmp_path, c
     assert len(written) == 3
     findings = checks.check_files(written, load_settings(SETTINGS), archive=written)
     assert [f for f in findings if f.severity == checks.ERROR] == []
-    first = next(p for p in written if "elena-marsh" in p)
+    first = next(p for p in written if "ferry-terminal" in p)
     text = Path(first).read_text(encoding="utf-8")
     assert "  - Ferries\n" in text and text.count("\n  - ") >= tags.MIN_TAGS
 

@@ -89,3 +89,57 @@ def test_a_new_speaker_inside_one_story_is_no_lead_without_a_when():
     ]
     assert splitting.cue_scores(as_paragraphs(lines))[3] < splitting.FRESH_LEAD
     assert lengths(lines) == [5]
+
+
+# Invented wire copy: a short item, then an earnings table, then another table, then an item.
+WIRE = [
+    "Harlow Fittings Inc said it agreed to buy the valve maker Brenton Pumps for 12 mln dlrs in cash.",
+    "The company said the purchase would be completed by the end of June.",
+    "Shr 31 cts vs 24 cts",
+    "Net 4,210,000 vs 3,180,000",
+    "Revs 61.2 mln vs 55.9 mln",
+    "Nine mths",
+    "Shr 88 cts vs 70 cts",
+    "Net 11.9 mln vs 9.4 mln",
+    "Qtly div 12 cts vs 12 cts prior",
+    "Pay April 15",
+    "Record March 31",
+    "Osgood Mining Corp said it will close its copper smelter at Dunmore for three months of repairs.",
+    "It said about 300 workers would be laid off while the smelter is shut.",
+]
+
+
+def test_wire_items_and_earnings_tables_are_stories():
+    assert lengths(WIRE) == [2, 6, 3, 2]
+
+
+def test_table_rows_are_not_subheadings():
+    recovered = splitting.recover_subheadings(as_paragraphs(["Profit rose.", "Shr 31 cts vs 24 cts", "Net 4,210,000 vs 3,180,000"]))
+    assert not any(p.heading for p in recovered)
+
+
+def test_a_named_subject_already_in_the_story_is_no_wire_lead():
+    lines = WIRE[:2] + ["Harlow Fittings Inc said it would pay for the purchase from its own cash."]
+    assert splitting.cue_scores(as_paragraphs(lines))[2] < splitting.WIRE_LEAD
+
+
+# A confidence for every cut ------------------------------------------------------
+
+def test_confidences_lie_between_0_and_1_and_the_first_article_is_certain():
+    scored = splitting.split_scored(as_paragraphs(WIRE))
+    assert [len(part) for part, _c in scored] == [2, 6, 3, 2]
+    assert scored[0][1] == 1.0
+    assert all(0.0 <= confidence <= 1.0 for _part, confidence in scored)
+
+
+def test_a_table_after_prose_is_a_surer_cut_than_a_short_lead():
+    # The first row of an earnings table is the strongest cue there is; two-paragraph
+    # stories with a plain lead are cut on little evidence.
+    table_cut = splitting.split_scored(as_paragraphs(WIRE))[1][1]
+    lead_cut = splitting.split_scored(as_paragraphs(TABLET + COURT))[1][1]
+    assert lead_cut < 0.5 < table_cut
+
+
+def test_split_and_split_scored_agree():
+    lines = COURT + FESTIVAL + WIRE
+    assert splitting.split(as_paragraphs(lines)) == [p for p, _c in splitting.split_scored(as_paragraphs(lines))]

@@ -41,6 +41,7 @@ CODES = {
     "future-date": "'date' or 'modified' is in the future",
     "date-too-early": "'date' or 'modified' is before 1900",
     "modified-before-date": "'modified' is before 'date'",
+    "bad-updates": "'updates' is not a list of real dated notes after 'date'",
     "unknown-topic": "the category is not one of ARCHIVE_TOPICS",
     "unsafe-slug": "the slug would write outside its folder",
     "non-ascii-slug": "the slug is not ASCII",

@@ -11,6 +11,7 @@ from .. import sanitize
 from ..errors import SettingsError
 from ..frontmatter import FIELD_ORDER
 from ..slugs import SLUG_RE, effective_slug
+from ..updates import as_date, problems as update_problems
 from .findings import ERROR, WARNING, Finding
 from .options import options
 from .reading import PAGE
@@ -29,8 +30,9 @@ STATUSES = ("published", DRAFT)
 EARLIEST_DATE = datetime.date(1900, 1, 1)
 PLACEHOLDER_RE = re.compile(r"\bTODO\b")
 # Slugs naming folders and pages the site generates besides articles.
+# "updates": the citations plugin's page of corrections (updates.html).
 RESERVED_SLUGS = frozenset({"index", "drafts", "feeds", "theme", "search", "tags", "topics", "archives",
-                            "sitemap", "robots", "404", "downloads", "pages"})
+                            "sitemap", "robots", "404", "downloads", "pages", "updates"})
 
 _CODE_RE = re.compile(r"^(```|~~~).*?^\1[ \t]*$|`[^`\n]+`", re.MULTILINE | re.DOTALL)
 _RAW_TAG_RE = re.compile(r"<\s*(script|iframe|object|embed)\b", re.IGNORECASE)
@@ -72,8 +74,8 @@ def findings_alone(parsed, settings, today=None):
     if not parsed.readable:
         return findings
     today = today or archive_today(settings)
-    for check in (_check_keys, _check_characters, _check_text_fields, _check_dates, _check_category,
-                  _check_slug, _check_body, _check_rendered):
+    for check in (_check_keys, _check_characters, _check_text_fields, _check_dates, _check_updates,
+                  _check_category, _check_slug, _check_body, _check_rendered):
         findings.extend(check(parsed, settings, today))
     if parsed.kind != PAGE:
         findings.extend(_check_file_name(parsed, settings))
@@ -190,20 +192,6 @@ def is_web_address(url):
     return parts.scheme in ("http", "https") and bool(parts.hostname) and url.startswith(parts.scheme + "://")
 
 
-def as_date(value):
-    """A date from a YAML value (date, datetime or ISO text), else None."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return datetime.datetime.fromisoformat(value.strip()).date()
-        except ValueError:
-            return None
-    return None
-
-
 def _check_dates(parsed, settings, today):
     meta = parsed.meta
     latest = today + datetime.timedelta(days=options(settings)["future_days"])
@@ -229,6 +217,11 @@ def _check_dates(parsed, settings, today):
         yield finding(parsed, "modified", ERROR,
                       f"'modified' {dates['modified']} is before 'date' {dates['date']}: fix one of them",
                       "modified-before-date")
+
+
+def _check_updates(parsed, settings, today):
+    for message in update_problems(parsed.meta.get("updates"), parsed.meta.get("date"), today):
+        yield finding(parsed, "updates", ERROR, message, "bad-updates")
 
 
 def _check_category(parsed, settings, today):

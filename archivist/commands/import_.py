@@ -13,6 +13,7 @@ from ..errors import ArchivistError, InputError, log_line, write_error
 from ..settings import DEFAULT_SETTINGS_FILE, articles_dir, load_settings
 
 PROGRESS_MIN = 20  # articles: fewer than this never shows a progress bar
+LOW_CONFIDENCE = 0.5  # a cut less sure than this is marked in the dry-run table
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -104,6 +105,7 @@ def as_json(proposed):
             "summary": item.meta["summary"],
             "source": item.meta["source"],
             "lines": list(item.lines),
+            "confidence": item.confidence,
         }
         for item in proposed
     ]
@@ -111,21 +113,27 @@ def as_json(proposed):
 
 
 def as_table(proposed):
-    rows = [("lines", "date", "topic", "title", "tags")]
+    """One row per article; the cut column is the confidence of the cut before it, '?' when low."""
+    rows = [("lines", "cut", "date", "topic", "title", "tags")]
     for item in proposed:
         title = item.meta["title"] + (" (skipped: already imported)" if item.skipped_as else "")
         rows.append((
             f"{item.lines[0]}-{item.lines[1]}",
+            f"{item.confidence:.2f}" + (" ?" if item.confidence < LOW_CONFIDENCE else ""),
             item.meta["date"].isoformat(),
             item.meta["category"],
             title,
             ", ".join(item.meta["tags"]),
         ))
     rows = [tuple(log_line(cell) for cell in row) for row in rows]
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths)) + "  " + row[4] for row in rows
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    table = "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row[:5], widths)) + "  " + row[5] for row in rows
     )
+    unsure = sum(1 for item in proposed if item.confidence < LOW_CONFIDENCE)
+    if unsure:
+        table += f"\n{unsure} cut(s) marked '?' are unsure (confidence < {LOW_CONFIDENCE}): check those first"
+    return table
 
 
 class _progress:
