@@ -162,6 +162,10 @@ ERRORS = [
      10, "source_url 'javascript:alert(1)' is not a web address"),
     ("Status in capitals", ("source: Test Gazette", "source: Test Gazette\nSTATUS: skip"), 10,
      "status 'skip' would hide this file"),
+    ("a key in capitals", ("source: Test Gazette", "Source: Test Gazette"), 9,
+     "key 'Source' must be written in lower case: 'source'"),
+    ("Draft in capitals", ("source: Test Gazette", "source: Test Gazette\nstatus: Draft"), 10,
+     "status 'Draft' must be written 'draft', in lower case"),
     ("one key in two cases", ("date: 2025-02-10", "date: 2025-02-10\nDATE: 2025-02-11"), 4,
      "'DATE' repeats the key 'date' (keys ignore case)"),
     ("a key that is not a name", ("source: Test Gazette", "source: Test Gazette\n2025: a year"), 10,
@@ -245,7 +249,7 @@ ERROR_CODES = {
     "modified before date": "modified-before-date", "status hidden": "bad-status",
     "Date in capitals": "future-date", "Category in capitals": "unknown-topic", "Slug in capitals": "unsafe-slug",
     "Source_URL in capitals": "bad-source-url", "Status in capitals": "bad-status",
-    "one key in two cases": "duplicate-key", "a key that is not a name": "bad-key", "save_as": "unknown-key",
+    "one key in two cases": "duplicate-key", "a key in capitals": "key-case", "Draft in capitals": "bad-status", "a key that is not a name": "bad-key", "save_as": "unknown-key",
     "url": "unknown-key", "template": "unknown-key", "lang": "unknown-key", "translation": "unknown-key",
     "date before 1900": "date-too-early", "slug index": "reserved-slug", "slug of a year": "reserved-slug",
     "slug tags": "reserved-slug", "slug feeds": "reserved-slug", "slug of a page": "duplicate-slug",
@@ -362,7 +366,7 @@ def test_the_allowed_keys_include_corrections():
 
 
 def test_a_draft_may_hold_placeholders_until_strict(archive, capsys):
-    draft = GOOD.replace("source: Test Gazette", "source: Test Gazette\nStatus: Draft")
+    draft = GOOD.replace("source: Test Gazette", "source: Test Gazette\nstatus: draft")
     path = write(archive, draft.replace("summary: The town", "summary: TODO the town"))
     status, out, _ = check(capsys, path)
     assert status == 0
@@ -404,6 +408,7 @@ def test_pages_are_checked_with_their_own_required_keys(archive, capsys):
     status, out, _ = check(capsys)
     assert status == 1
     assert [line.split(": error: ")[0] + " " + line.split(": error: ")[1].split(":")[0] for line in out] == [
+        "content/pages/contact.md:2 key 'Title' must be written in lower case",
         "content/pages/contact.md:3 slug 'index' is the name of a page or folder the site generates",
         "content/pages/contact.md:4 unknown front matter key 'save_as'",
         "content/pages/contact.md:7 raw <script> in the body",

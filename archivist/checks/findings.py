@@ -26,6 +26,7 @@ CODES = {
     "bad-front-matter": "no YAML front matter, invalid YAML, or not a mapping",
     "bad-key": "a front matter key that is not a name",
     "duplicate-key": "one key twice, in different cases",
+    "key-case": "a front matter key not written in lower case",
     "invalid-date": "'date' or 'modified' is not a real date",
     # Keys and values of one article
     "missing-key": "a required key (title, date, category, tags, summary, source; title on a page) is missing",

@@ -98,6 +98,10 @@ def _as_pelican_keys(article, parsed):
                                            "bad-key", str(key)))
             continue
         name = key.lower()
+        if name != key:
+            # Pelican reads it, but other readers of the archive (export, updates) compare keys as written.
+            parsed.findings.append(Finding(parsed.path, line, ERROR,
+                                           f"key '{key}' must be written in lower case: '{name}'", "key-case", name))
         if name in meta:
             parsed.findings.append(Finding(parsed.path, line, ERROR,
                                            f"'{key}' repeats the key '{name}' (keys ignore case): keep one of them",

@@ -123,6 +123,10 @@ def _check_keys(parsed, settings, today):
         yield finding(parsed, "status", ERROR,
                       f"status {status!r} would hide this file or make the build skip it: remove the line "
                       "(or write 'status: draft' while the article is unfinished)", "bad-status")
+    if status is not None and status not in STATUSES and str(status).strip().lower() in STATUSES:
+        yield finding(parsed, "status", ERROR,
+                      f"status {status!r} must be written '{str(status).strip().lower()}', in lower case",
+                      "bad-status")
 
 
 # What a YAML escape ("\ud800", "\x1b") can put in a value that no text holds:
