@@ -202,11 +202,10 @@ FAST_BUILD = {
 OFFLINE_DOWNLOAD_URL = ""
 
 # plugins/citations: JSON-LD, Open Graph, "Cite this article" and its files, JSON
-# Feeds beside the Atom ones (capped by FEED_MAX_ITEMS), the updates page; data_url:
-# where `make data` files are published (set by `make dist`; "" = no link).
-CITATIONS = {"json_feed_all": "feeds/all.json", "json_feed_topic": "feeds/topics/{slug}.json",
-             "updates_save_as": "updates.html", "citation_files": True, "data_url": ""}
+# Feeds beside the Atom ones (capped by FEED_MAX_ITEMS), the updates page. CITATIONS
+# is unset: the plugin's defaults (plugins/citations/core.py); its data_url, where
+# the `make data` files are published, is set by `make dist` and the Pages workflow.
 
 # Theme settings.
 # plugins/archive_site: reading time, related articles, robots.txt, summary-only Atom.
-ARCHIVE_SITE = {"words_per_minute": 200, "related_max": 5, "robots_txt": True, "feed_summary_only": True}
+# ARCHIVE_SITE is unset: the plugin's defaults (plugins/archive_site/core.py).
