@@ -90,8 +90,14 @@ DAY_ARCHIVE_SAVE_AS = ""
 # Authors are shown on articles but get no pages of their own.
 AUTHOR_SAVE_AS = ""
 AUTHORS_SAVE_AS = ""
-DRAFT_SAVE_AS = ""
-DRAFT_PAGE_SAVE_AS = ""
+# Drafts (status: draft, as `archivist new` writes) are built for preview only
+# (make site, make serve), under drafts/ and marked as drafts; Pelican leaves
+# them out of every list, feed, tag page and the search index, the sitemap
+# skips them, and publishconf.py writes none.
+DRAFT_URL = "drafts/{slug}.html"
+DRAFT_SAVE_AS = DRAFT_URL
+DRAFT_PAGE_URL = "drafts/pages/{slug}.html"
+DRAFT_PAGE_SAVE_AS = DRAFT_PAGE_URL
 # Lists of the archive: home, topics, tags and the period archives paginate.
 PAGINATED_TEMPLATES = {
     "index": None,

@@ -16,3 +16,6 @@ SITEURL = os.environ.get("SITEURL", "").rstrip("/")
 RELATIVE_URLS = not SITEURL
 FEED_DOMAIN = SITEURL
 DELETE_OUTPUT_DIRECTORY = True
+# A draft is never published: not written at all (its checks still run).
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""

@@ -1,17 +1,21 @@
 """Start a new article: complete front matter at the archive's conventional path.
 
-Fields the contributor must write (tags, summary, the text) are TODO
-placeholders, which ``archivist check`` and the build refuse until replaced.
+The article is a draft (``status: draft``): ``make site`` and ``make serve``
+show it, marked as a draft, and ``make publish`` leaves it out. Fields the
+contributor must write (tags, summary, the text) are TODO placeholders:
+warnings in a draft, so that it can be previewed; ``archivist check
+--strict`` (CI on pull requests) fails until they are replaced and the
+status line is deleted.
 """
 
-import datetime
 import difflib
 import os
 
-from .errors import InputError
+from .errors import InputError, write_error
 from .frontmatter import render
 from .settings import articles_dir
-from .checks import PLACEHOLDER_RE, archive_files, options, read_file
+from .checks import PLACEHOLDER_RE, archive_files, archive_today, options, read_file
+from .checks.rules import DRAFT
 from .slugs import article_slug, effective_slug
 
 PLACEHOLDER_BODY = (
@@ -45,7 +49,7 @@ def new_article(title, category, settings, date=None, source=None):
     title = " ".join(str(title).split())
     if not title or PLACEHOLDER_RE.search(title):
         raise InputError("the headline is empty: pass the article's headline in quotes")
-    date = date or datetime.datetime.now(datetime.timezone.utc).date()
+    date = date or archive_today(settings)  # the day archivist check takes for today
     meta = {
         "title": title,
         "date": date,
@@ -54,6 +58,7 @@ def new_article(title, category, settings, date=None, source=None):
         "summary": "TODO: one or two sentences saying what happened.",
         "source": source or "TODO: the publication the article comes from",
         "slug": None,
+        "status": DRAFT,
     }
     slug = article_slug(title, settings)
     if not slug:
@@ -69,10 +74,17 @@ def new_article(title, category, settings, date=None, source=None):
                 f"the slug '{slug}' is already used by {path}: change the headline or edit that article",
             )
     path = article_path(settings, date, slug)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
     try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "x", encoding="utf-8") as handle:
-            handle.write(render(meta, PLACEHOLDER_BODY))
+            try:
+                handle.write(render(meta, PLACEHOLDER_BODY))
+                handle.flush()
+            except OSError:
+                os.unlink(path)  # a full disk: no half-written article left behind
+                raise
     except FileExistsError:
         raise InputError("already exists: edit it, or choose another headline or date", path=path) from None
+    except OSError as exc:
+        raise write_error(exc, path) from None
     return path

@@ -5,6 +5,8 @@ articles and an About page, with a settings file that reuses pelicanconf.py.
 """
 
 import datetime
+import json
+import os
 import re
 import textwrap
 
@@ -14,7 +16,7 @@ import pytest
 
 from archivist import checks
 from archivist.cli import main
-from archivist.errors import PluginSettingsError
+from archivist.errors import PluginSettingsError, SettingsError
 from archivist.settings import load_settings
 from tests.conftest import ROOT
 
@@ -100,7 +102,7 @@ def test_a_good_archive_passes(archive, capsys):
     write(archive, GOOD)
     status, out, err = check(capsys)
     assert (status, out) == (0, [])
-    assert "checked 2 article(s): 0 error(s), 0 warning(s)" in err
+    assert "checked 3 file(s): 0 error(s), 0 warning(s)" in err
 
 
 # (what is wrong, how the good article is changed, line reported, words of the message)
@@ -148,7 +150,74 @@ ERRORS = [
     ("bad source_url", ("source: Test Gazette", "source: Test Gazette\nsource_url: javascript:alert(1)"), 10,
      "source_url 'javascript:alert(1)' is not a web address"),
     ("status skip", ("source: Test Gazette", "source: Test Gazette\nstatus: skip"), 10,
-     "status 'skip' would make the build skip this file"),
+     "status 'skip' would hide this file or make the build skip it"),
+    ("status hidden", ("source: Test Gazette", "source: Test Gazette\nstatus: Hidden"), 10,
+     "status 'Hidden' would hide this file"),
+    # Keys in other cases are the same keys to pelican-yaml-metadata, which lowercases them.
+    ("Date in capitals", ("date: 2025-02-10", "Date: 9999-12-31"), 3, "'date' 9999-12-31 is in the future"),
+    ("Category in capitals", ("category: Science", "Category: Not A Topic"), 4, "unknown category 'Not A Topic'"),
+    ("Slug in capitals", ("slug: observatory-opens-its-dome-to-the-public", "Slug: ../../../output-sibling/evil"),
+     10, "slug '../../../output-sibling/evil' would write outside its folder"),
+    ("Source_URL in capitals", ("source: Test Gazette", "source: Test Gazette\nSource_URL: 'javascript:alert(1)'"),
+     10, "source_url 'javascript:alert(1)' is not a web address"),
+    ("Status in capitals", ("source: Test Gazette", "source: Test Gazette\nSTATUS: skip"), 10,
+     "status 'skip' would hide this file"),
+    ("a key in capitals", ("source: Test Gazette", "Source: Test Gazette"), 9,
+     "key 'Source' must be written in lower case: 'source'"),
+    ("Draft in capitals", ("source: Test Gazette", "source: Test Gazette\nstatus: Draft"), 10,
+     "status 'Draft' must be written 'draft', in lower case"),
+    ("one key in two cases", ("date: 2025-02-10", "date: 2025-02-10\nDATE: 2025-02-11"), 4,
+     "'DATE' repeats the key 'date' (keys ignore case)"),
+    ("a key that is not a name", ("source: Test Gazette", "source: Test Gazette\n2025: a year"), 10,
+     "front matter key 2025 is not a name"),
+    ("save_as", ("source: Test Gazette", "source: Test Gazette\nsave_as: topics/world/index.html"), 10,
+     "unknown front matter key 'save_as'"),
+    ("url", ("source: Test Gazette", "source: Test Gazette\nURL: index.html"), 10, "unknown front matter key 'url'"),
+    ("template", ("source: Test Gazette", "source: Test Gazette\ntemplate: page"), 10,
+     "unknown front matter key 'template'"),
+    ("lang", ("source: Test Gazette", "source: Test Gazette\nlang: fr"), 10, "unknown front matter key 'lang'"),
+    ("translation", ("source: Test Gazette", "source: Test Gazette\ntranslation: true"), 10,
+     "unknown front matter key 'translation'"),
+    ("date before 1900", ("date: 2025-02-10", "date: 0999-01-01"), 3, "'date' 0999-01-01 is before 1900"),
+    ("slug index", ("slug: observatory-opens-its-dome-to-the-public", "slug: index"), 10,
+     "slug 'index' is the name of a page or folder the site generates"),
+    ("slug of a year", ("slug: observatory-opens-its-dome-to-the-public", "slug: '2025'"), 10,
+     "slug '2025' is the name of a year, month or day folder"),
+    ("slug tags", ("slug: observatory-opens-its-dome-to-the-public", "slug: tags"), 10,
+     "slug 'tags' is the name of a page or folder"),
+    ("slug feeds", ("slug: observatory-opens-its-dome-to-the-public", "slug: feeds"), 10,
+     "slug 'feeds' is the name of a page or folder"),
+    ("slug of a page", ("slug: observatory-opens-its-dome-to-the-public", "slug: about"), 10,
+     "slug 'about' is also used by content/pages/about.md"),
+    ("slug with a leading dot", ("slug: observatory-opens-its-dome-to-the-public", "slug: .well-known"), 10,
+     "slug '.well-known' would write outside its folder"),
+    ("slug with a backslash", ("slug: observatory-opens-its-dome-to-the-public", "slug: 'a\\b'"), 10,
+     "would write outside its folder"),
+    ("tag with no letter", ("  - Astronomy", "  - Astronomy\n  - '!!!'"), 5,
+     "tag '!!!' gives its page an empty address (slug)"),
+    ("too many tags", ("  - Astronomy", "".join(f"  - Topic {n}\n" for n in range(21)).rstrip("\n")), 5,
+     "22 tags, over the limit of 20 (ARCHIVE_GUARD max_tags)"),
+    ("source_url without a host", ("source: Test Gazette", "source: Test Gazette\nsource_url: https:///x"), 10,
+     "is not a web address"),
+    ("source_url with a space", ("source: Test Gazette", "source: Test Gazette\nsource_url: https://a.example/ b"),
+     10, "is not a web address"),
+    ("source_url of data", ("source: Test Gazette", "source: Test Gazette\nsource_url: 'data:text/html,x'"), 10,
+     "is not a web address"),
+    ("lone surrogate in the title", ("title: Observatory Opens Its Dome To The Public",
+                                     'title: "Observatory \\ud800 Opens"'), 2,
+     "invalid YAML front matter: found invalid Unicode character escape code"),
+    ("escape character in a tag", ("  - Astronomy", '  - "Astro\\x1b[31mnomy"'), 5,
+     "'tags' holds '\\x1b', which is not a printable character"),
+    ("base element", ("Children queued", '<base href="https://evil.example/">\n\nChildren queued'), 16,
+     "unsafe markup: <base> is not allowed in an article"),
+    ("attr_list handler", ("the old brass telescope.", "the old brass telescope.\n{: onclick=\"go()\" }"), 15,
+     "unsafe markup: attribute 'onclick' of <p> is not allowed"),
+    ("image from another host", ("Children queued", "![Moon](https://evil.example/moon.png)\n\nChildren queued"),
+     16, "unsafe markup: image from another host is turned into a link to it"),
+    ("markup in the summary", ("summary: The town", "summary: <img src=x onerror=go()> The town"), 8,
+     "unsafe markup: attribute 'onerror' of <img> is not allowed"),
+    ("front matter line with a space", ("---\ntitle", "--- \ntitle"), 1,
+     "the lines '---' around the front matter must hold nothing else"),
     ("modified before date", ("date: 2025-02-10", "date: 2025-02-10\nmodified: 2025-01-01"), 4,
      "'modified' 2025-01-01 is before 'date' 2025-02-10"),
 ]
@@ -177,7 +246,20 @@ ERROR_CODES = {
     "event handler": "event-handler", "javascript link in Markdown": "javascript-url",
     "javascript link in HTML": "javascript-url", "TODO summary": "placeholder", "TODO tag": "placeholder",
     "TODO in the body": "placeholder", "bad source_url": "bad-source-url", "status skip": "bad-status",
-    "modified before date": "modified-before-date",
+    "modified before date": "modified-before-date", "status hidden": "bad-status",
+    "Date in capitals": "future-date", "Category in capitals": "unknown-topic", "Slug in capitals": "unsafe-slug",
+    "Source_URL in capitals": "bad-source-url", "Status in capitals": "bad-status",
+    "one key in two cases": "duplicate-key", "a key in capitals": "key-case", "Draft in capitals": "bad-status", "a key that is not a name": "bad-key", "save_as": "unknown-key",
+    "url": "unknown-key", "template": "unknown-key", "lang": "unknown-key", "translation": "unknown-key",
+    "date before 1900": "date-too-early", "slug index": "reserved-slug", "slug of a year": "reserved-slug",
+    "slug tags": "reserved-slug", "slug feeds": "reserved-slug", "slug of a page": "duplicate-slug",
+    "slug with a leading dot": "unsafe-slug", "slug with a backslash": "unsafe-slug",
+    "tag with no letter": "empty-tag-slug", "too many tags": "too-many-tags",
+    "source_url without a host": "bad-source-url", "source_url with a space": "bad-source-url",
+    "source_url of data": "bad-source-url", "front matter line with a space": "bad-front-matter",
+    "lone surrogate in the title": "bad-front-matter", "base element": "unsafe-markup",
+    "attr_list handler": "unsafe-markup", "image from another host": "unsafe-markup",
+    "markup in the summary": "unsafe-markup", "escape character in a tag": "bad-character",
 }
 
 
@@ -265,15 +347,36 @@ def test_tag_spelling_warnings_fail_only_with_strict(archive, capsys):
     assert status == 1
 
 
-def test_unknown_keys_drafts_and_file_names_are_warnings(archive, capsys):
+def test_drafts_and_file_names_are_warnings_unknown_keys_errors(archive, capsys):
     path = write(archive, GOOD.replace("source: Test", "sauce: Test\nstatus: draft\nsource: Test"), "dome.md")
     status, out, _ = check(capsys, path)
-    assert status == 0
+    assert status == 1
     assert out == [
         f"{path}:1: warning: file name does not follow the convention: rename it to {GOOD_NAME}",
-        f"{path}:9: warning: unknown front matter key 'sauce': did you mean 'source'?",
-        f"{path}:10: warning: status 'draft': this article will not be listed; remove the line to publish it",
+        f"{path}:9: error: unknown front matter key 'sauce': did you mean 'source'? remove it; the site reads "
+        f"only {', '.join(sorted(checks.ALLOWED_KEYS))}",
+        f"{path}:10: warning: draft: built only for preview (make site, make serve), never published; to finish "
+        "it, replace every TODO, then delete the line 'status: draft'",
     ]
+
+
+def test_the_allowed_keys_include_corrections():
+    assert {"title", "date", "modified", "category", "tags", "summary", "source", "source_url", "slug",
+            "authors", "status", "updates"} == set(checks.ALLOWED_KEYS)
+
+
+def test_a_draft_may_hold_placeholders_until_strict(archive, capsys):
+    draft = GOOD.replace("source: Test Gazette", "source: Test Gazette\nstatus: draft")
+    path = write(archive, draft.replace("summary: The town", "summary: TODO the town"))
+    status, out, _ = check(capsys, path)
+    assert status == 0
+    assert [line.split(": warning: ")[1][:30] for line in out] == [
+        "'summary' still holds the TODO", "draft: built only for preview "]
+    status, out, _ = check(capsys, "--strict", path)
+    assert status == 1 and len(out) == 2
+    # Anything but a placeholder is still an error in a draft.
+    write(archive, draft.replace("category: Science", "category: Sciense"))
+    assert check(capsys, path)[0] == 1
 
 
 def test_github_format_prints_annotations(archive, capsys):
@@ -284,16 +387,48 @@ def test_github_format_prints_annotations(archive, capsys):
     assert out[1].startswith(f"::warning file={path},line=5::tag 'Hongkong' is spelled 'Hong Kong'")
 
 
-def test_folders_are_walked_without_pages(archive, capsys):
+def test_folders_are_walked_with_pages_and_hidden_files(archive, capsys):
     write(archive, GOOD.replace("category: Science", "category: Sciense"))
     status, out, err = check(capsys, "content")
     assert status == 1
     assert len(out) == 1 and "unknown category" in out[0]
-    assert "checked 2 article(s)" in err
+    assert "checked 3 file(s)" in err
+    hidden = write(archive, GOOD.replace("slug: observatory", "slug: hidden-observatory"), ".x.md")
+    for args in ((), ("content",)):
+        status, out, err = check(capsys, *args)
+        assert f"{hidden}:1: error: hidden file (its name or folder starts with a dot): rename it" in "\n".join(out)
+
+
+def test_pages_are_checked_with_their_own_required_keys(archive, capsys):
+    pages = archive / "content" / "pages"
+    (pages / "contact.md").write_text("---\ntitle: Contact\n---\n\nWrite to us.\n")
+    assert check(capsys) == (0, [], "checked 3 file(s): 0 error(s), 0 warning(s)\n")
+    (pages / "contact.md").write_text("---\nTitle: Contact\nslug: index\nsave_as: index.html\n---\n\n"
+                                      "<script>alert(1)</script>\n")
+    status, out, _ = check(capsys)
+    assert status == 1
+    assert [line.split(": error: ")[0] + " " + line.split(": error: ")[1].split(":")[0] for line in out] == [
+        "content/pages/contact.md:2 key 'Title' must be written in lower case",
+        "content/pages/contact.md:3 slug 'index' is the name of a page or folder the site generates",
+        "content/pages/contact.md:4 unknown front matter key 'save_as'",
+        "content/pages/contact.md:7 raw <script> in the body",
+    ]
+    (pages / "contact.md").write_text("---\nslug: contact\n---\n\nWrite to us.\n")
+    assert check(capsys)[1] == ["content/pages/contact.md:1: error: missing 'title': add 'title: ...' to the front matter"]
+
+
+@pytest.mark.parametrize("line_end", ["\r\n", "\r"], ids=["CRLF", "CR"])
+def test_windows_and_old_mac_line_ends_are_read_as_pelican_reads_them(archive, capsys, line_end):
+    write(archive, None, data=GOOD.replace("\n", line_end).encode())
+    assert check(capsys)[:2] == (0, [])
+    bad = GOOD.replace("volunteers guided", "volunteers <script>x()</script> guided").replace("\n", line_end)
+    path = write(archive, None, data=bad.encode())
+    assert check(capsys)[1] == [f"{path}:14: error: raw <script> in the body: remove it; articles may not embed "
+                                "scripts or frames"]
 
 
 def test_an_unreadable_file_is_a_one_line_error(archive, capsys):
-    (archive / "content" / "articles" / "2025" / "2025-02-10-gone.md").symlink_to(archive / "nowhere.md")
+    (archive / "content" / "articles" / "2025" / "2025-02-10-gone.md").symlink_to(archive / "content" / "nowhere.md")
     status, out, err = check(capsys)
     assert (status, out) == (1, [])
     assert err == ("archivist: error: content/articles/2025/2025-02-10-gone.md: cannot read this file "
@@ -315,13 +450,29 @@ def test_tag_key_ignores_case_spaces_and_punctuation():
 
 def test_annotations_escape_their_special_characters():
     finding = checks.Finding("a,b:c.md", 3, checks.ERROR, "50% done\nnext", "no-text")
-    assert finding.github() == "::error file=a%2Cb%3Ac.md,line=3::50%25 done%0Anext"
-    assert str(finding) == "a,b:c.md:3: error: 50% done\nnext"
+    assert finding.github() == "::error file=a%2Cb%3Ac.md,line=3::50%25 done\\nnext"
+    assert str(finding) == "a,b:c.md:3: error: 50% done\\nnext"
 
 
-def test_future_dates_allow_one_day_for_time_zones():
+FORGED = "x\n::error file=README.md,line=1::Forged\r::add-mask::secret\u2028::warning::y"
+
+
+@pytest.mark.parametrize("form", ["text", "github"])
+def test_no_value_in_a_message_can_start_a_workflow_command(archive, capsys, form):
+    # A slug, a key and a tag that hold line breaks and '::', each echoed by a message.
+    text = GOOD.replace("slug: observatory-opens-its-dome-to-the-public", f"slug: {json.dumps(FORGED)}")
+    path = write(archive, text.replace("source: Test", f"{json.dumps(FORGED)}: 1\nsource: Test"))
+    status, out, _ = check(capsys, "--format", form, path)
+    assert status == 1 and len(out) >= 2
+    for line in out:
+        assert "::" not in (line.split("::", 2)[2] if form == "github" else line), line
+        assert "\u2028" not in line and "\r" not in line
+    assert any("Forged\\r:\\:add-mask:\\:secret" in line for line in out)
+
+
+def test_future_days_allow_dates_ahead_of_the_archive_time_zone():
     parsed = checks.read("x.md", GOOD.replace("2025-02-10", "2025-03-02").encode(), checks.DEFAULTS)
-    settings = {"ARCHIVE_TOPICS": {"Science": ""}, "SLUG_REGEX_SUBSTITUTIONS": []}
+    settings = {"ARCHIVE_TOPICS": {"Science": ""}, "SLUG_REGEX_SUBSTITUTIONS": [], "ARCHIVE_GUARD": {"future_days": 1}}
     index = checks.ArchiveIndex([], settings)
 
     def future(today):
@@ -494,3 +645,71 @@ def test_shingles_are_the_same_in_every_process():
         for seed in ("1", "2", "3")
     }
     assert len(runs) == 1 and runs.pop().count(",") == 3  # 8 words: four 5-grams
+
+
+def test_the_similar_tag_search_compares_a_few_keys_whatever_the_archive_size():
+    from bench.tags import index_of, tag_keys
+
+    per_search = {}
+    for count in (1_000, 10_000):
+        keys = tag_keys(count)
+        index = index_of(keys)
+        for key in keys:
+            index.similar_key(key, 0.9)
+        per_search[count] = index.comparisons / count
+    # Comparing every pair would be count - 1 per search; affix buckets grew with the archive.
+    assert per_search[10_000] < 1 and per_search[10_000] <= 1.5 * per_search[1_000]
+
+
+@pytest.mark.parametrize("new, old", [
+    ("hongkongharbour", "hongkonghabour"),  # a letter dropped
+    ("hongkongharbuor", "hongkongharbour"),  # two letters swapped
+    ("hongkongharbxur", "hongkongharbour"),  # a letter changed
+    ("xhongkongharbour", "hongkongharbour"),  # a letter added, at either end
+    ("hongkongharbourx", "hongkongharbour"),
+])
+def test_the_similar_tag_search_finds_one_edit_anywhere(new, old):
+    from bench.tags import index_of
+
+    index = index_of([old, "harbourmaster", "kongfuacademy"])
+    assert index.similar_key(new, 0.9) == old
+    assert index.similar_key("harbourfront", 0.9) is None
+
+
+def test_ten_thousand_tags_on_one_article_are_refused_after_the_limit(archive, capsys):
+    tags = "".join(f"  - Topic {n}\n" for n in range(10_000)).rstrip("\n")
+    path = write(archive, GOOD.replace("  - Observatory\n  - Astronomy", tags))
+    status, out, _ = check(capsys, path)
+    assert status == 1
+    assert out == [f"{path}:5: error: 10,000 tags, over the limit of 20 (ARCHIVE_GUARD max_tags): keep the few "
+                   "that say what the article is about"]
+
+
+def test_today_is_the_archive_time_zone_date():
+    import zoneinfo
+
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):  # UTC+14 and UTC-11: never one date
+        assert checks.archive_today({"TIMEZONE": zone}) == datetime.datetime.now(zoneinfo.ZoneInfo(zone)).date()
+    assert checks.archive_today({"TIMEZONE": "Pacific/Kiritimati"}) != checks.archive_today({"TIMEZONE": "Pacific/Pago_Pago"})
+    with pytest.raises(SettingsError, match="TIMEZONE 'Mars/Olympus' is not a time zone"):
+        checks.archive_today({"TIMEZONE": "Mars/Olympus"})
+
+
+def test_links_out_of_the_content_and_fifos_are_refused_unread(archive, capsys):
+    folder = archive / "content" / "articles" / "2025"
+    (folder / "2025-02-10-passwd.md").symlink_to("/etc/passwd")
+    (folder / "2025-02-11-zero.md").symlink_to("/dev/zero")
+    os.mkfifo(folder / "2025-02-12-fifo.md")
+    (folder / "2025-02-13-big.md").write_bytes(b"x" * 2_000_001)
+    status, out, _ = check(capsys)  # returns: nothing blocks on the FIFO or reads /dev/zero
+    assert status == 1
+    assert out == [
+        "content/articles/2025/2025-02-10-passwd.md:1: error: is a symbolic link to /etc/passwd, outside the "
+        "content folder: the build does not follow it; copy the file in instead",
+        "content/articles/2025/2025-02-11-zero.md:1: error: is a symbolic link to /dev/zero, outside the content "
+        "folder: the build does not follow it; copy the file in instead",
+        "content/articles/2025/2025-02-12-fifo.md:1: error: is not a regular file (a FIFO): an article is a "
+        "Markdown file; remove it",
+        "content/articles/2025/2025-02-13-big.md:1: error: file is 2,000,001 bytes, over the limit of 1,000,000 "
+        "(ARCHIVE_GUARD max_bytes): trim it or split it into several articles",
+    ]

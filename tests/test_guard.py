@@ -10,7 +10,7 @@ import pytest
 from plugins.archive_guard import guard
 from plugins.offline_download import link
 from tests.conftest import ROOT, build_site
-from tests.test_check import FERRY, FERRY_NAME, GOOD, GOOD_NAME
+from tests.test_check import FERRY, FERRY_NAME, FORGED, GOOD, GOOD_NAME
 
 
 def item(save_as, source):
@@ -48,12 +48,10 @@ def test_a_page_cannot_replace_a_theme_page(capfd):
 
 def fake_article_generator(content, read=()):
     """What check_articles uses of Pelican's ArticlesGenerator; ``read`` = articles Pelican produced."""
-    files = sorted(str(p.relative_to(content)) for p in content.rglob("*") if p.is_file())
     settings = {"ARTICLE_PATHS": ["articles"], "ARTICLE_EXCLUDES": [], "PATH": str(content),
                 "ARCHIVE_TOPICS": {"Science": "", "Society": ""}, "SLUG_REGEX_SUBSTITUTIONS": []}
     return types.SimpleNamespace(
         settings=settings, path=str(content),
-        get_files=lambda paths, exclude, extensions: [f for f in files if f.startswith("articles/")],
         articles=[types.SimpleNamespace(source_path=str(content / f)) for f in read],
     )
 
@@ -65,7 +63,7 @@ def test_an_article_pelican_did_not_read_stops_the_build(content, capfd):
     with pytest.raises(guard.ArchiveGuardError, match="1 error"):
         guard.check_articles(fake_article_generator(content, read=[good]))
     err = capfd.readouterr().err
-    assert f"{content / 'articles' / '2025' / FERRY_NAME}:1: error: Pelican could not read this article" in err
+    assert f"{content / 'articles' / '2025' / FERRY_NAME}:1: error: Pelican could not read this file" in err
 
 
 def test_the_checks_of_unchanged_files_are_kept_in_the_cache_folder(content, tmp_path, monkeypatch):
@@ -158,7 +156,8 @@ def test_a_page_over_a_theme_page_stops_the_build(content, tmp_path):
     page.write_text("---\ntitle: Search tips\nslug: search\n---\n\nUse quotes.\n")
     result = build_site(tmp_path / "out", content, check=False)
     assert result.returncode != 0
-    assert f"{page}:1: error: writes search.html, which the 'search' page of the theme also writes" in result.stderr
+    # Refused by the checks, before the guard's last line of defence (shared-output) is reached.
+    assert f"{page}:3: error: slug 'search' is the name of a page or folder the site generates" in result.stderr
 
 
 def test_a_bad_archive_guard_value_stops_the_build_before_reading(content, tmp_path):
@@ -168,3 +167,72 @@ def test_a_bad_archive_guard_value_stops_the_build_before_reading(content, tmp_p
     assert "ARCHIVE_GUARD['duplicate_threshold'] must be a number above 0 and at most 1" in output
     assert "the archive checks failed" not in output  # raised by the build process itself
     assert not (tmp_path / "out" / "index.html").exists()
+
+
+@pytest.mark.parametrize("save_as, outside", [
+    ("2025/01/a.html", False), ("../output-sibling/evil.html", True), ("../output/../x.html", True),
+    ("/etc/x.html", True), ("a/../../x.html", True), ("a/../b.html", False), ("", True), (".", True),
+])
+def test_outside_output_compares_whole_folders_not_string_prefixes(tmp_path, save_as, outside):
+    assert guard.outside_output(save_as, str(tmp_path / "output")) is outside
+
+
+def test_a_page_outside_the_output_folder_stops_the_build(content, tmp_path):
+    # Settings, not an article, can still do it: the guard checks every output path.
+    result = build_site(tmp_path / "output", content, check=False,
+                        ARTICLE_SAVE_AS="../output-sibling/{slug}.html", ARTICLE_URL="{slug}.html")
+    assert result.returncode != 0
+    bad = content / "articles" / "2025" / GOOD_NAME
+    assert (f"{bad}:1: error: would write ../output-sibling/observatory-opens-its-dome-to-the-public.html, "
+            "outside the output folder: change its slug") in result.stderr
+    assert not (tmp_path / "output-sibling").exists()
+
+
+HOSTILE = {  # file name -> (how the good article is changed, the error the build names it by)
+    "2025-02-11-capital-date.md": (("date: 2025-02-10", "Date: 9999-12-31"), ":3: error: 'date' 9999-12-31 is in the future"),
+    "2025-02-12-capital-category.md": (("category: Science", "Category: Not A Topic"),
+                                       ":4: error: unknown category 'Not A Topic'"),
+    "2025-02-13-capital-slug.md": (("slug: observatory-opens-its-dome-to-the-public",
+                                    "Slug: ../../../output-sibling/evil"),
+                                   ":10: error: slug '../../../output-sibling/evil' would write outside its folder"),
+    "2025-02-14-capital-source-url.md": (("source: Test Gazette", "source: Test Gazette\nSource_URL: 'javascript:x()'"),
+                                         ":10: error: source_url 'javascript:x()' is not a web address"),
+    "2025-02-15-capital-status.md": (("source: Test Gazette", "source: Test Gazette\nStatus: hidden"),
+                                     ":10: error: status 'hidden' would hide this file"),
+    "2025-02-16-save-as.md": (("source: Test Gazette", "source: Test Gazette\nsave_as: topics/world/index.html"),
+                              ":10: error: unknown front matter key 'save_as'"),
+    "2025-02-17-old-date.md": (("date: 2025-02-10", "date: 0999-01-01"), ":3: error: 'date' 0999-01-01 is before 1900"),
+    "2025-02-18-index.md": (("slug: observatory-opens-its-dome-to-the-public", "slug: index"),
+                            ":10: error: slug 'index' is the name of a page or folder the site generates"),
+    "2025-02-19-bang-tag.md": (("  - Astronomy", "  - '!!!'"), ":5: error: tag '!!!' gives its page an empty address"),
+    ".2025-02-20-hidden.md": (("slug: observatory-opens-its-dome-to-the-public", "slug: hidden-dome"),
+                              ":1: error: hidden file (its name or folder starts with a dot)"),
+    "2025-02-22-base-href.md": (("Children queued", '<base href="https://evil.example/">\n\nChildren queued'),
+                                ":16: error: unsafe markup: <base> is not allowed in an article"),
+    "2025-02-21-forged-command.md": (("slug: observatory-opens-its-dome-to-the-public", f"slug: {json.dumps(FORGED)}"),
+                                     ":10: error: slug 'x\\n:\\:error file=README.md,line=1:\\:Forged\\r:\\:add-mask"),
+}
+
+
+def test_the_build_refuses_each_crafted_article_by_name(content, tmp_path):
+    folder = content / "articles" / "2025"
+    for index, (name, ((old, new), _message)) in enumerate(HOSTILE.items()):
+        assert old in GOOD
+        text = GOOD.replace(old, new).replace("observatory-opens-its-dome-to-the-public", f"dome-{index}")
+        (folder / name).write_text(text.replace("Observatory Opens", f"Observatory {index} Opens"), encoding="utf-8")
+    (content / "pages" / "script.md").write_text("---\nTitle: Tips\n---\n\n<script>alert(1)</script>\n")
+    result = build_site(tmp_path / "out", content, check=False)
+    assert result.returncode != 0
+    for name, (_change, message) in HOSTILE.items():
+        assert f"{folder / name}{message}" in result.stderr
+    assert f"{content / 'pages' / 'script.md'}:5: error: raw <script> in the body" in result.stderr
+    assert not [line for line in result.stderr.splitlines() if "::" in line]
+    assert not (tmp_path / "out" / "index.html").exists()
+    assert not (tmp_path / "output-sibling").exists()
+
+
+def test_a_crlf_article_builds(content, tmp_path):
+    article = content / "articles" / "2025" / GOOD_NAME
+    article.write_bytes(GOOD.replace("\n", "\r\n").encode())
+    build_site(tmp_path / "out", content)
+    assert (tmp_path / "out" / "2025" / "02" / "observatory-opens-its-dome-to-the-public.html").exists()

@@ -31,6 +31,7 @@ def test_new_writes_complete_front_matter_and_prints_the_path(archive, capsys):
         "summary": "TODO: one or two sentences saying what happened.",
         "source": "Harbour Weekly",
         "slug": "cafe-owners-protest-new-rules",
+        "status": "draft",
     }
     assert article.body.lstrip().startswith("TODO: write the article here")
 
@@ -42,16 +43,25 @@ def test_the_date_defaults_to_today(archive, capsys):
     assert out == f"content/articles/{today:%Y}/{today.isoformat()}-lighthouse-keeper-retires.md"
 
 
-def test_check_refuses_the_placeholders(archive, capsys):
+def test_check_warns_of_the_draft_and_strict_refuses_it(archive, capsys):
     _, path, _ = new(capsys, "Lighthouse Keeper Retires", "--category", "Society", "--date", "2025-03-01")
     status, out, _ = check(capsys, path)
-    assert status == 1
-    assert [line.split(": error: ")[1].split(":")[0] for line in out] == [
+    assert status == 0
+    assert [line.split(": warning: ")[1].split(":")[0] for line in out] == [
         "tags still hold the TODO placeholder",
         "'summary' still holds the TODO placeholder",
         "'source' still holds the TODO placeholder",
+        "draft",
         "the body still holds a TODO placeholder",
     ]
+    assert "to finish it, replace every TODO, then delete the line 'status: draft'" in out[3]
+    status, strict, _ = check(capsys, "--strict", path)
+    assert (status, strict) == (1, out)
+    # Finished but still a draft: --strict still fails, on the draft alone.
+    text = (archive / path).read_text(encoding="utf-8").replace("TODO", "Done")
+    (archive / path).write_text(text, encoding="utf-8")
+    status, strict, _ = check(capsys, "--strict", path)
+    assert status == 1 and [line.split(": warning: ")[1][:6] for line in strict] == ["draft:"]
 
 
 def test_new_never_overwrites(archive, capsys):
@@ -85,8 +95,9 @@ def test_new_then_check_then_build_publishes_the_article(archive, capsys, tmp_pa
     text = text.replace("TODO: one or two sentences saying what happened.", "Repairs to the harbour wall ended early.")
     body = text.index("TODO: write")
     text = text[:body] + "Engineers finished the harbour wall repairs a week early, the council said.\n"
+    text = text.replace("status: draft\n", "")
     (archive / path).write_text(text, encoding="utf-8")
-    status, out, _ = check(capsys)
+    status, out, _ = check(capsys, "--strict")
     assert (status, out) == (0, [])
     output = tmp_path / "output"
     build_site(output, archive / "content")
@@ -129,3 +140,33 @@ def test_import_and_new_give_one_headline_one_slug(archive, capsys, tmp_path):
     assert status == 0
     assert imported == "us-eu-agree-2025-26-budget"
     assert path == f"content/articles/2025/2025-03-16-{imported}.md"
+
+
+def test_a_fresh_article_builds_as_a_draft_in_preview_and_is_absent_from_production(archive, capsys, tmp_path):
+    _, path, _ = new(capsys, "Harbour Wall Repairs Begin", "--category", "Society", "--date", "2025-03-02")
+    slug = "harbour-wall-repairs-begin"
+    preview = tmp_path / "preview"
+    build_site(preview, archive / "content")  # make site: the TODOs do not stop it
+    draft = (preview / "drafts" / f"{slug}.html").read_text(encoding="utf-8")
+    assert '<p class="draft-notice" role="note"><strong>Draft</strong>' in draft
+    assert '<meta name="robots" content="noindex">' in draft
+    assert 'rel="tag"' not in draft and "<li>TODO</li>" in draft  # a draft is on no tag page
+    elsewhere = [p for p in preview.rglob("*") if p.is_file() and p.parent.name != "drafts"
+                 and slug in p.read_text(encoding="utf-8", errors="replace")]
+    assert elsewhere == []  # no list, feed, sitemap entry or search shard names it
+    production = tmp_path / "production"
+    build_site(production, archive / "content", settings="publishconf.py", env={"SITEURL": "https://example.org"})
+    assert (production / "index.html").exists() and not (production / "drafts").exists()
+    assert not [p for p in production.rglob("*") if p.is_file()
+                and slug in p.read_text(encoding="utf-8", errors="replace")]
+
+
+def test_ci_checks_pull_requests_strictly_so_no_draft_is_merged():
+    import yaml
+
+    from tests.conftest import ROOT
+
+    steps = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text())["jobs"]["test"]["steps"]
+    check_step = next(step for step in steps if "archivist check" in step.get("run", ""))
+    assert check_step["run"].endswith("$STRICT")
+    assert check_step["env"]["STRICT"] == "${{ github.event_name == 'pull_request' && '--strict' || '' }}"

@@ -21,10 +21,12 @@ from .files import FileChecks, cache_rules, check_article, check_file_alone, che
 from .findings import CODES, ERROR, FORMATS, WARNING, Finding, counts
 from .index import ArchiveIndex, MIN_SHINGLES, near_duplicates_since, shingles, tag_key
 from .options import DEFAULTS, options
-from .reading import Parsed, archive_files, display_path, file_bytes, read, read_file, walk_files
-from .rules import PLACEHOLDER_RE
+from .reading import (ARTICLE, PAGE, Parsed, archive_files, content_files, display_path, file_bytes, is_hidden, kind_of,
+                      read, read_file, walk_files)
+from .rules import ALLOWED_KEYS, PLACEHOLDER_RE, archive_today, is_draft
 
 __all__ = [
+    "ALLOWED_KEYS", "ARTICLE", "PAGE", "archive_today", "content_files", "is_draft", "is_hidden", "kind_of",
     "ArchiveIndex", "CODES", "DEFAULTS", "ERROR", "FORMATS", "FileChecks", "Finding", "MIN_SHINGLES",
     "PLACEHOLDER_RE", "Parsed", "WARNING", "archive_files", "cache_rules", "check_article",
     "check_file_alone", "check_files", "counts", "display_path", "file_bytes", "near_duplicates_since",

@@ -2,7 +2,6 @@
 
 import array
 import dataclasses
-import datetime
 import glob
 import hashlib
 import os
@@ -11,20 +10,24 @@ from .. import build_cache, frontmatter, slugs
 from .index import (ArchiveIndex, check_near_duplicates, findings_in_archive, first_text_line,
                     near_duplicate_findings, near_duplicates_since, shingles)
 from .options import options
-from .reading import Parsed, archive_files, display_path, file_bytes, read
-from .rules import findings_alone
+from ..errors import FrontMatterError
+from .reading import (PAGE, Parsed, content_files, display_path, file_bytes, is_hidden, kind_of, link_out_of_content,
+                      read, unreadable)
+from .findings import ERROR, Finding
+from .rules import archive_today, findings_alone
 
 
 def check_article(parsed, index, settings, today=None):
     """Findings for one read article (see ``read``) against the archive ``index``.
 
-    ``today`` (a date, default today in UTC) bounds the publication date.
+    ``today`` (a date, default today in the archive's time zone) bounds the publication date.
     """
     opts = options(settings)
     findings = findings_alone(parsed, settings, today)
     if parsed.readable:
         findings.extend(findings_in_archive(parsed, index, settings))
-        findings.extend(check_near_duplicates(parsed, index, opts))
+        if parsed.kind != PAGE:
+            findings.extend(check_near_duplicates(parsed, index, opts))
     return findings
 
 
@@ -46,8 +49,13 @@ class FileChecks:
 def check_file_alone(path, data, settings, today):
     """The :class:`FileChecks` of one file's bytes."""
     opts = options(settings)
-    parsed = read(path, data, opts)
-    grams = shingles(parsed.body) if parsed.readable and opts["duplicate_threshold"] is not None else ()
+    parsed = read(path, data, opts, kind_of(path, settings))
+    if is_hidden(path):
+        parsed.findings.append(Finding(
+            path, 1, ERROR, "hidden file (its name or folder starts with a dot): rename it without the dot, "
+            "or delete it; the archive holds no file it does not check", "hidden-file"))
+    compared = parsed.readable and parsed.kind != PAGE and opts["duplicate_threshold"] is not None
+    grams = shingles(parsed.body) if compared else ()
     kept = dataclasses.replace(parsed, text=None, body="")
     if parsed.article is not None:
         kept.article = dataclasses.replace(parsed.article, body="")
@@ -65,7 +73,7 @@ def cache_rules(settings, today):
 
 
 def check_files(paths, settings, today=None, archive=None, cache=None):
-    """Check ``paths`` against the archive (default: ``archive_files(settings)``).
+    """Check ``paths`` against the archive (default: ``content_files(settings)``: articles and pages).
 
     Returns the sorted findings. Paths in messages are relative to the
     current folder.
@@ -77,16 +85,24 @@ def check_files(paths, settings, today=None, archive=None, cache=None):
     parsed again, and only changed files are compared with the others.
     """
     opts = options(settings)
-    archive = archive_files(settings) if archive is None else archive
-    today = today or datetime.datetime.now(datetime.timezone.utc).date()
+    archive = content_files(settings) if archive is None else archive
+    today = today or archive_today(settings)
     shown = {path: display_path(path) for path in dict.fromkeys([*archive, *paths])}
     wanted = list(dict.fromkeys(shown[p] for p in paths))
     known = cache.get("files", {}) if cache else {}
     files, digests = {}, {}
     for path in dict.fromkeys(shown.values()):
-        data = file_bytes(path)
+        refused = link_out_of_content(path, settings)
+        try:
+            data = file_bytes(path, opts["max_bytes"]) if refused is None else b""
+        except FrontMatterError as exc:  # a FIFO, a device, a file over the limit: never read
+            refused, data = unreadable(path, exc), b""
+        if refused is not None:
+            data = str(refused).encode("utf-8", "surrogatepass")  # its digest: the cache keeps the finding
+            files[path] = FileChecks(Parsed(path, findings=[refused]), array.array("q"), 1, [refused])
         digest = hashlib.blake2b(data, digest_size=16).digest()
-        files[path] = known.get((path, digest)) or check_file_alone(path, data, settings, today)
+        if refused is None:
+            files[path] = known.get((path, digest)) or check_file_alone(path, data, settings, today)
         digests[path] = digest
     grams = {path: checked.shingles for path, checked in files.items()}
     index = ArchiveIndex([checked.parsed for checked in files.values()], settings, known_shingles=grams)

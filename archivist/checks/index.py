@@ -8,6 +8,7 @@ article; ``findings_in_archive`` applies the tag and slug rules against it,
 import array
 import collections
 import difflib
+import functools
 import itertools
 import math
 import unicodedata
@@ -17,7 +18,8 @@ import zlib
 from ..slugs import effective_slug
 from .findings import ERROR, WARNING, Finding
 from .options import options
-from .rules import PLACEHOLDER_RE, finding
+from .reading import PAGE
+from .rules import PLACEHOLDER_RE, as_draft, finding
 
 SHINGLE_SIZE = 5
 # Bodies with fewer distinct 5-grams than this are too short to compare.
@@ -84,7 +86,7 @@ class ArchiveIndex:
             slug = effective_slug(parsed.meta, settings)
             if slug:
                 self.slugs[slug].append(parsed)
-            for tag in _tag_list(parsed.meta.get("tags")):
+            for tag in _tag_list(parsed.meta.get("tags")) if parsed.kind != PAGE else ():
                 key = tag_key(tag)
                 if key:
                     self.tags[key][tag.strip()] += 1
@@ -99,7 +101,8 @@ class ArchiveIndex:
                     self.postings[gram].append(parsed.path)
         self.similar_keys = {}  # tag key -> the key most like it (see similar_key)
         self._spellings = {}
-        self._affixes = collections.defaultdict(set)  # "<abc" / ">xyz" -> keys
+        self._variants = None  # a key with one letter dropped (or whole) -> keys, "\0"-joined (see similar_key)
+        self.comparisons = 0  # keys compared by similar_key
 
     def near_duplicates(self, path, grams, threshold):
         """(other path, Jaccard similarity) of bodies at least ``threshold`` alike."""
@@ -129,34 +132,46 @@ class ArchiveIndex:
         return self._spellings[key]
 
     def similar_key(self, key, cutoff):
-        """An existing tag key spelled almost like ``key`` (difflib ratio >= cutoff), or None.
+        """An existing tag key one edit from ``key`` and spelled alike (difflib ratio >= cutoff), or None.
 
-        Only keys sharing the first or the last three letters are compared:
-        a misspelling rarely changes both ends, and comparing every pair of
-        tags would be quadratic in the size of the archive.
+        One edit: a letter changed, added or dropped, or two letters swapped,
+        as most misspellings are. Such keys share a "deletion variant" (the
+        key with one letter dropped, or itself), so every key of the archive
+        is indexed under its variants once; a search then looks up the
+        len(key) + 1 variants of ``key`` and compares only the keys found
+        there, never the whole archive. ``comparisons`` counts the keys
+        compared (tests bound it).
         """
         if key not in self.similar_keys:
-            if not self._affixes:
+            if self._variants is None:
+                # Keys joined in one string per variant, not a set per variant:
+                # building that many sets took over twice the time.
+                self._variants = {}
                 for other in self.tags:
-                    self._affixes["<" + other[:3]].add(other)
-                    self._affixes[">" + other[-3:]].add(other)
-            candidates = self._affixes.get("<" + key[:3], set()) | self._affixes.get(">" + key[-3:], set())
+                    if len(other) >= MIN_FUZZY_TAG - 1:
+                        for variant in _deletion_variants(other):
+                            known = self._variants.get(variant)
+                            self._variants[variant] = other if known is None else f"{known}\0{other}"
+            candidates = set()
+            for variant in _deletion_variants(key):
+                if variant in self._variants:
+                    candidates.update(self._variants[variant].split("\0"))
+            candidates.discard(key)
             best, best_ratio = None, cutoff
             matcher = difflib.SequenceMatcher(b=key)
             for other in sorted(candidates):
-                if other == key or not _lengths_allow(len(key), len(other), best_ratio):
-                    continue
+                self.comparisons += 1
                 matcher.set_seq1(other)
-                if matcher.real_quick_ratio() >= best_ratio and matcher.quick_ratio() >= best_ratio:
-                    ratio = matcher.ratio()
-                    if ratio > best_ratio or (ratio == best_ratio and best is None):
-                        best, best_ratio = other, ratio
+                ratio = matcher.ratio()
+                if ratio > best_ratio or (ratio == best_ratio and best is None):
+                    best, best_ratio = other, ratio
             self.similar_keys[key] = best
         return self.similar_keys[key]
 
 
-def _lengths_allow(a, b, cutoff):
-    return 2 * min(a, b) / (a + b) >= cutoff
+def _deletion_variants(key):
+    """``key`` and every string made by dropping one of its letters."""
+    return {key, *(key[:i] + key[i + 1:] for i in range(len(key)))}
 
 
 def _tag_list(tags):
@@ -167,12 +182,27 @@ def _tag_list(tags):
 
 def findings_in_archive(parsed, index, settings):
     """The findings of a read article against the others (tags, slug), near-duplicates aside."""
-    findings = list(_check_tags(parsed, index, options(settings)))
+    findings = list(_check_tags(parsed, index, settings, options(settings)))
     findings.extend(_check_unique_slug(parsed, index, settings))
-    return findings
+    return as_draft(parsed, findings)
 
 
-def _check_tags(parsed, index, opts):
+def tag_slug(tag, settings):
+    """The slug Pelican gives a tag's page (TAG_REGEX_SUBSTITUTIONS, else SLUG_REGEX_SUBSTITUTIONS)."""
+    subs = settings.get("TAG_REGEX_SUBSTITUTIONS", settings.get("SLUG_REGEX_SUBSTITUTIONS", ()))
+    return _slugify(tag, tuple(map(tuple, subs)), bool(settings.get("SLUGIFY_PRESERVE_CASE", False)),
+                    bool(settings.get("SLUGIFY_USE_UNICODE", False)))
+
+
+@functools.lru_cache(maxsize=65536)
+def _slugify(text, subs, preserve_case, use_unicode):
+    # Kept: tags repeat across articles, and slugifying one takes some 10 microseconds.
+    from pelican.utils import slugify
+
+    return slugify(text, regex_subs=subs, preserve_case=preserve_case, use_unicode=use_unicode)
+
+
+def _check_tags(parsed, index, settings, opts):
     # The form of each tag, then its spelling against the archive's: one pass over the tags.
     tags = parsed.meta.get("tags")
     if tags in (None, "", []):
@@ -181,6 +211,11 @@ def _check_tags(parsed, index, opts):
         yield finding(parsed, "tags", ERROR,
                       "'tags' must be a YAML list: write 'tags:' then one '  - Tag' line per tag", "tags-not-list")
         return
+    if len(tags) > opts["max_tags"]:
+        yield finding(parsed, "tags", ERROR,
+                      f"{len(tags):,} tags, over the limit of {opts['max_tags']} (ARCHIVE_GUARD max_tags): "
+                      "keep the few that say what the article is about", "too-many-tags")
+        tags = tags[: opts["max_tags"]]
     seen = {}
     for tag in tags:
         if not isinstance(tag, str):
@@ -195,6 +230,11 @@ def _check_tags(parsed, index, opts):
         if PLACEHOLDER_RE.search(tag):
             yield finding(parsed, "tags", ERROR, "tags still hold the TODO placeholder: write 4-8 real tags",
                           "placeholder")
+            continue
+        if not tag_slug(tag, settings):
+            yield finding(parsed, "tags", ERROR,
+                          f"tag {tag.strip()!r} gives its page an empty address (slug): use letters or digits",
+                          "empty-tag-slug")
             continue
         key = tag_key(tag)
         if key in seen:

@@ -11,8 +11,11 @@ DEFAULTS = {
     "duplicate_threshold": 0.8,
     # Tags whose spelling keys are this similar (difflib ratio) are flagged.
     "tag_similarity": 0.9,
-    # Dates up to this many days after today (UTC) are accepted: time zones.
-    "future_days": 1,
+    # Dates up to this many days after today (in the TIMEZONE setting) are accepted.
+    "future_days": 0,
+    # More tags than this on one article are refused: each tag is a page, and a
+    # list of thousands made checking and building take minutes.
+    "max_tags": 20,
 }
 
 
@@ -20,7 +23,7 @@ def options(settings):
     """The validation options: ``ARCHIVE_GUARD`` from the settings over DEFAULTS, checked."""
     return merge_options(
         "ARCHIVE_GUARD", settings.get("ARCHIVE_GUARD"), DEFAULTS,
-        minimums={"max_bytes": 1, "future_days": 0},
+        minimums={"max_bytes": 1, "future_days": 0, "max_tags": 1},
         fractions=("duplicate_threshold", "tag_similarity"),
         optional=("duplicate_threshold",),
     )

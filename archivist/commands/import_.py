@@ -3,15 +3,18 @@
 import json
 import logging
 import os
+import re
 import sys
+import warnings
 
 from .. import importer, reading
 from ..dates import parse_date
-from ..errors import ArchivistError
+from ..errors import ArchivistError, InputError, log_line, write_error
 from ..settings import DEFAULT_SETTINGS_FILE, articles_dir, load_settings
 
 PROGRESS_MIN = 20  # articles: fewer than this never shows a progress bar
 LOW_CONFIDENCE = 0.5  # a cut less sure than this is marked in the dry-run table
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def configure(subparsers):
@@ -43,33 +46,52 @@ def run(args):
     logging.getLogger("pelican.settings").setLevel(logging.ERROR)
     settings = load_settings(args.settings)
     out_dir = args.out or articles_dir(settings)
-    with _progress() as progress:
+    with _progress() as progress, warnings.catch_warnings():
+        # unidecode warns of each lone surrogate it drops while slugging: refused below, by line.
+        warnings.filterwarnings("ignore", "Surrogate character", RuntimeWarning)
         proposed, notes = importer.plan(
             args.inputs, settings, out_dir, reference, args.source, args.category,
             None if args.format == "auto" else args.format, progress,
         )
+    refuse_surrogates(proposed)
     for note in notes:
-        print(f"archivist: note: {note}", file=sys.stderr)
+        print(f"archivist: note: {log_line(note)}", file=sys.stderr)
     found = importer.problems(proposed, settings, out_dir)
     if args.dry_run:
         print(as_json(proposed) if args.json else as_table(proposed))
     for problem in found:
-        print(f"archivist: error: {problem}", file=sys.stderr)
+        print(f"archivist: error: {log_line(problem)}", file=sys.stderr)
     if found:
         print(f"archivist: {len(found)} problem(s): nothing was imported; fix the input and run again",
               file=sys.stderr)
         return 1
     if args.dry_run:
         return 0
-    written = importer.write(proposed)
+    try:
+        written = importer.write(proposed)
+    except OSError as exc:  # a full disk, a folder we may not write to: nothing was written
+        raise write_error(exc) from None
     for item in proposed:
         if item.skipped_as:
-            print(f"skipped {item.path}:{item.lines[0]}-{item.lines[1]}: already imported as {item.skipped_as}")
+            print(log_line(f"skipped {item.path}:{item.lines[0]}-{item.lines[1]}: already imported as {item.skipped_as}"))
     for path in written:
-        print(f"wrote {os.path.relpath(path)}")
+        print(log_line(f"wrote {os.path.relpath(path)}"))
     skipped = sum(1 for item in proposed if item.skipped_as)
     print(f"{len(written)} article(s) written, {skipped} skipped as already imported")
     return 0
+
+
+def refuse_surrogates(proposed):
+    """InputError at the first article holding a lone surrogate: a "\\ud800" escape in JSON input
+    gives half of a character, which no file can hold."""
+    for item in proposed:
+        for key, value in [*item.meta.items(), ("text", item.body)]:
+            for text in value if isinstance(value, list) else [value]:
+                match = _SURROGATE.search(text) if isinstance(text, str) else None
+                if match:
+                    raise InputError(f"'{key}' holds \\u{ord(match.group(0)):04x}, half of a character pair: "
+                                     "fix the escapes of the input (a character above \\uffff is written as a "
+                                     "pair such as \\ud83d\\ude00)", path=item.path, line=item.lines[0])
 
 
 def as_json(proposed):
@@ -103,6 +125,7 @@ def as_table(proposed):
             title,
             ", ".join(item.meta["tags"]),
         ))
+    rows = [tuple(log_line(cell) for cell in row) for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     table = "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row[:5], widths)) + "  " + row[5] for row in rows

@@ -27,7 +27,7 @@ def configure(subparsers):
     parser.add_argument("title", metavar="HEADLINE", help="the article's headline, in quotes")
     parser.add_argument("--category", required=True, metavar="TOPIC",
                         help="one of the topics of ARCHIVE_TOPICS in the settings")
-    parser.add_argument("--date", metavar="YYYY-MM-DD", help="publication date (default: today, UTC)")
+    parser.add_argument("--date", metavar="YYYY-MM-DD", help="publication date (default: today in the archive's TIMEZONE)")
     parser.add_argument("--source", help="the publication the article comes from")
     parser.add_argument("--settings", default=DEFAULT_SETTINGS_FILE,
                         help="Pelican settings file (default: %(default)s)")

@@ -11,4 +11,5 @@ from . import guard
 def register():
     signals.article_generator_init.connect(guard.start_checks)
     signals.article_generator_finalized.connect(guard.check_articles)
+    signals.page_generator_finalized.connect(guard.check_pages)
     signals.all_generators_finalized.connect(guard.check_outputs)
