@@ -232,7 +232,7 @@ def test_did_you_mean_offers_the_corrected_query_and_its_link_runs_it(watched_pa
 
 
 def wait_until_done(page):
-    page.wait_for_function("document.getElementById('search').dataset.state === 'done'")
+    page.wait_for_function("() => document.getElementById('search').dataset.state === 'done'")
 
 
 def test_filters_without_words_list_their_articles_newest_first(watched_page, payload_url):
@@ -244,7 +244,7 @@ def test_filters_without_words_list_their_articles_newest_first(watched_page, pa
     assert watched_page.locator("#search-status").text_content() == "5 articles since 2025-03, newest first."
     assert watched_page.locator("#search-from").input_value() == "2025-03"
     watched_page.select_option("#search-sort", "oldest")
-    watched_page.wait_for_function("document.getElementById('search-status').textContent.includes('oldest first')")
+    watched_page.wait_for_function("() => document.getElementById('search-status').textContent.includes('oldest first')")
     assert result_titles(watched_page) == titles[::-1]
     assert watched_page.url.endswith("search.html?from=2025-03&sort=oldest")
     assert_clean(watched_page)
@@ -256,10 +256,10 @@ def test_a_date_range_keeps_the_matching_results_and_a_bad_date_says_how_to_writ
     assert result_titles(watched_page) == [PAYLOAD_TITLE]
     watched_page.fill("#search-to", "2024-05")
     watched_page.press("#search-to", "Enter")
-    watched_page.wait_for_function("document.getElementById('search-status').textContent.startsWith('No results')")
+    watched_page.wait_for_function("() => document.getElementById('search-status').textContent.startsWith('No results')")
     assert result_titles(watched_page) == []
     watched_page.goto(f"{payload_url}search.html?topic=Culture&from=2024-13")
-    watched_page.wait_for_function("document.getElementById('search').dataset.state === 'idle'")
+    watched_page.wait_for_function("() => document.getElementById('search').dataset.state === 'idle'")
     assert "a year (2024) or a year and month (2024-03)" in watched_page.locator("#search-status").text_content()
     watched_page.goto(f"{payload_url}search.html?topic=Culture&from=2024")
     wait_until_done(watched_page)
