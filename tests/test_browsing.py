@@ -297,3 +297,17 @@ def test_a_bad_entities_file_stops_the_build_naming_its_line(tmp_path):
     result = build_site(tmp_path / "output", content=tmp_path / "content", check=False)
     assert result.returncode != 0
     assert "entities.yml:1: error: unknown entity type 'people'" in result.stdout + result.stderr
+
+
+def test_a_body_edit_renders_its_article_alone(tmp_path):
+    """fast_build leaves the date, topic-year and entity pages alone when one body changes."""
+    write_archive(tmp_path / "content")
+    output = tmp_path / "output"
+    build_site(output, content=tmp_path / "content")
+    before = {path: path.stat().st_mtime_ns for path in output.rglob("*.html")}
+    assert len([path for path in before if re.search(r"/\d{4}/\d\d/\d\d/index\.html$", str(path))]) == 5
+    edited = tmp_path / "content" / "articles" / "2024" / "2024-03-20-ferry-strike-ends.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nCorrection: a name was misspelt.\n", encoding="utf-8")
+    build_site(output, content=tmp_path / "content")
+    changed = sorted(str(path.relative_to(output)) for path, mtime in before.items() if path.stat().st_mtime_ns != mtime)
+    assert changed == ["2024/03/ferry-strike-ends.html"]
