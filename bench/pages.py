@@ -11,17 +11,28 @@ and, after one article's body is edited, how many pages the rebuild rendered
 
     python -m bench.pages                 # 10,000 articles
     python -m bench.pages --articles 20000 --keep /tmp/pages-20000
+    python -m bench.pages --lighthouse node_modules/.bin/lighthouse
+
+``--lighthouse CLI`` also serves the output on 127.0.0.1 and runs that
+Lighthouse command (npm ``lighthouse``, with Debian's /usr/bin/chromium as
+CHROME_PATH) on the first page of each kind: performance, accessibility, best
+practices and SEO scores in a second table.
 
 Exit status 1 when a page is over a limit.
 """
 
 import argparse
+import functools
 import html.parser
+import http.server
+import json
+import os
 import re
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -122,12 +133,62 @@ def rebuild_after_one_edit(settings, content):
     return seconds, *(map(int, found.groups()) if found else (None, None))
 
 
+LIGHTHOUSE_CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+CHROMIUM = "/usr/bin/chromium"
+
+
+def sample_pages(pages):
+    """The first page (in path order) of each kind but "other"."""
+    first = {}
+    for path, kind, *_ in pages:
+        if kind != "other":
+            first.setdefault(kind, path)
+    order = [kind for kind, _ in KINDS]
+    return sorted(first.items(), key=lambda pair: order.index(pair[0]))
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def lighthouse(cli, output, pages):
+    """[(kind, path, {category: score})] of Lighthouse on each sample page, the site served locally."""
+    handler = functools.partial(_QuietHandler, directory=str(output))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    results = []
+    try:
+        for kind, path in sample_pages(pages):
+            url = f"http://127.0.0.1:{server.server_port}/{path}"
+            result = subprocess.run(
+                [cli, url, "--output=json", "--quiet", f"--only-categories={','.join(LIGHTHOUSE_CATEGORIES)}",
+                 "--chrome-flags=--headless=new --no-sandbox --disable-gpu"],
+                capture_output=True, text=True, env={**os.environ, "CHROME_PATH": CHROMIUM})
+            if result.returncode != 0:
+                raise RuntimeError(f"lighthouse failed on {url}:\n{result.stderr[-2000:]}")
+            categories = json.loads(result.stdout)["categories"]
+            results.append((kind, path, {name: round(categories[name]["score"] * 100) for name in LIGHTHOUSE_CATEGORIES}))
+    finally:
+        server.shutdown()
+    return results
+
+
+def lighthouse_table(results):
+    lines = ["| page kind | page | " + " | ".join(LIGHTHOUSE_CATEGORIES) + " |",
+             "| --- | --- |" + " ---: |" * len(LIGHTHOUSE_CATEGORIES)]
+    for kind, path, scores in results:
+        lines.append(f"| {kind} | {path} | " + " | ".join(str(scores[name]) for name in LIGHTHOUSE_CATEGORIES) + " |")
+    return "\n".join(lines)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.pages", description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=10_000, help="archive size (default 10,000)")
     parser.add_argument("--data", default=str(corpus.DEFAULT_DATA), help="BBC JSON Lines file")
     parser.add_argument("--keep", help="build in this folder and keep it (default: a temporary folder)")
     parser.add_argument("--no-rebuild", action="store_true", help="skip the one-edit rebuild")
+    parser.add_argument("--lighthouse", metavar="CLI", help="run this Lighthouse command on one page of each kind")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as temporary:
@@ -149,6 +210,9 @@ def main(argv=None):
         per_article = total / args.articles
         print(f"\noutput: {total / 1024 ** 2:,.1f} MB, {per_article / 1024:.1f} KB per article; "
               f"GitHub Pages' 1 GB holds about {GITHUB_PAGES_BYTES / per_article:,.0f} articles at this rate")
+        if args.lighthouse:
+            print("\nLighthouse, served from 127.0.0.1:\n")
+            print(lighthouse_table(lighthouse(args.lighthouse, output, pages)))
         if not args.no_rebuild:
             seconds, rendered, unchanged = rebuild_after_one_edit(settings, settings.parent / "content")
             print(f"one-edit rebuild: {seconds:.1f} s, {rendered} pages rendered, {unchanged} left alone "

@@ -38,3 +38,9 @@ def test_the_table_counts_pages_over_a_limit():
     text = pages.table(rows)
     assert "| home | 1 | 1.0 | 1.0 | 10 | 0 |" in text
     assert "| year | 2 | 100.5 | 200.0 | 2,000 | 2 |" in text
+
+
+def test_one_sample_page_of_each_kind_in_table_order():
+    rows = [("2016/03/b.html", "article", 1, 1), ("about.html", "other", 1, 1), ("2016/03/a.html", "article", 1, 1),
+            ("index.html", "home", 1, 1)]
+    assert pages.sample_pages(rows) == [("home", "index.html"), ("article", "2016/03/b.html")]
