@@ -311,3 +311,28 @@ def test_a_body_edit_renders_its_article_alone(tmp_path):
     build_site(output, content=tmp_path / "content")
     changed = sorted(str(path.relative_to(output)) for path, mtime in before.items() if path.stat().st_mtime_ns != mtime)
     assert changed == ["2024/03/ferry-strike-ends.html"]
+
+
+@pytest.mark.browser
+def test_browsing_pages_pass_axe_and_the_nu_checker(browsing_site, browser):
+    """The blocks only this archive has (on this day, typed entities, a topic's years) are accessible and valid."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from .test_accessibility import BLOCKING, WCAG_TAGS, describe, vnu_errors
+
+    paths = ["index.html", "2024/03/14/index.html", "2024/03/index.html", "2024/index.html", "archives/index.html",
+             "tags/index.html", "tags/harbour-board/index.html", "entities/place/index.html",
+             "entities/place/p/index.html", "topics/business/2024/index.html", "2024/03/ferry-strike-ends.html"]
+    page = browser.new_page()
+    failures = []
+    try:
+        for path in paths:
+            page.goto((browsing_site / path).as_uri())
+            violations = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}}).response["violations"]
+            blocking = [violation for violation in violations if violation["impact"] in BLOCKING]
+            if blocking:
+                failures.append(f"{path}:\n{describe(blocking)}")
+    finally:
+        page.close()
+    assert not failures, "\n".join(failures)
+    assert vnu_errors(sorted(browsing_site.rglob("*.html"))) == []
