@@ -336,3 +336,13 @@ def test_browsing_pages_pass_axe_and_the_nu_checker(browsing_site, browser):
         page.close()
     assert not failures, "\n".join(failures)
     assert vnu_errors(sorted(browsing_site.rglob("*.html"))) == []
+
+
+def test_topic_and_entity_pages_carry_breadcrumbs(browsing_site):
+    for path, trail in [
+        ("topics/business/index.html", ["index.html", "topics/index.html", "topics/business/index.html"]),
+        ("topics/business/2024/index.html",
+         ["index.html", "topics/index.html", "topics/business/index.html", "topics/business/2024/index.html"]),
+        ("tags/portmere/index.html", ["index.html", "tags/index.html", "entities/place/index.html", "tags/portmere/index.html"]),
+    ]:
+        assert links_of(read_page(browsing_site, path), path, "breadcrumbs") == trail, path

@@ -63,7 +63,7 @@ def _link(label, url, **more):
     return {"label": label, "url": url, **more}
 
 
-def entity_types(settings, tags):
+def entity_types(settings):
     """{tag slug: type} from ENTITIES_FILE in the content folder ({} when there is none)."""
     path = os.path.join(settings["PATH"], setting(settings, "ENTITIES_FILE"))
     try:
@@ -181,7 +181,7 @@ class BrowsingPagesGenerator(Generator):
         tags = {tag.slug: (tag, members[tag.slug]) for tag, _ in self.context.get("tags") or []}
         self.tags = tags
         self.tag_names = {slug: tag.name for slug, (tag, _) in tags.items()}
-        types = entity_types(settings, tags)
+        types = entity_types(settings)
         self.types = {slug: types.get(slug, entities.UNTYPED) for slug in tags}
         tagged = [(article.date.year, [tag.slug for tag in getattr(article, "tags", ())]) for article in articles]
         counts, years = entities.tag_usage(tagged)
