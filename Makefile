@@ -10,7 +10,7 @@ OUTPUT := output
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: site test test-fast serve publish clean dist bench bench-import bench-search deps data
+.PHONY: site test test-fast serve publish clean dist bench bench-import bench-search bench-pages deps data
 
 site: deps
 	$(BIN)/pelican content -o $(OUTPUT) -s pelicanconf.py $(PELICAN_OPTS)
@@ -57,6 +57,10 @@ bench-import: deps
 
 bench-search: deps
 	$(BIN)/python -m bench.search
+
+# Every page <= 100 KB and <= 1,500 elements at 10,000 articles (BENCH_PAGES_OPTS="--articles 20000").
+bench-pages: deps
+	$(BIN)/python -m bench.pages $(BENCH_PAGES_OPTS)
 
 clean:
 	rm -rf $(OUTPUT) dist .cache

@@ -76,16 +76,28 @@ CATEGORY_URL = "topics/{slug}/index.html"
 CATEGORY_SAVE_AS = CATEGORY_URL
 CATEGORIES_URL = "topics/index.html"
 CATEGORIES_SAVE_AS = CATEGORIES_URL
+# Tags are entities (people, organisations, places, subjects): a tag used by at
+# least TAG_MIN_ARTICLES articles gets a page at TAG_URL, written by archive_site
+# (not by Pelican: TAG_SAVE_AS is empty); a rarer one stays a plain mention on
+# its articles. Types come from ENTITIES_FILE in the content folder.
 TAG_URL = "tags/{slug}/index.html"
-TAG_SAVE_AS = TAG_URL
+TAG_SAVE_AS = ""
+TAG_MIN_ARTICLES = 2
+ENTITIES_FILE = "entities.yml"
 TAGS_URL = "tags/index.html"
 TAGS_SAVE_AS = TAGS_URL
+ENTITY_TYPE_URL = "entities/{type}/index.html"
+ENTITY_LETTER_URL = "entities/{type}/{letter}/index.html"
 ARCHIVES_URL = "archives/index.html"
 ARCHIVES_SAVE_AS = ARCHIVES_URL
-YEAR_ARCHIVE_URL = "{date:%Y}/index.html"
-YEAR_ARCHIVE_SAVE_AS = YEAR_ARCHIVE_URL
-MONTH_ARCHIVE_URL = "{date:%Y}/{date:%m}/index.html"
-MONTH_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_URL
+# Date pages and topics by year, written by archive_site; each is saved as its
+# URL. Pelican's own period archives are off.
+YEAR_PAGE_URL = "{year}/index.html"
+MONTH_PAGE_URL = "{year}/{month:02d}/index.html"
+DAY_PAGE_URL = "{year}/{month:02d}/{day:02d}/index.html"
+TOPIC_YEAR_URL = "topics/{slug}/{year}/index.html"
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_SAVE_AS = ""
 DAY_ARCHIVE_SAVE_AS = ""
 # Authors are shown on articles but get no pages of their own.
 AUTHOR_SAVE_AS = ""
@@ -98,14 +110,17 @@ DRAFT_URL = "drafts/{slug}.html"
 DRAFT_SAVE_AS = DRAFT_URL
 DRAFT_PAGE_URL = "drafts/pages/{slug}.html"
 DRAFT_PAGE_SAVE_AS = DRAFT_PAGE_URL
-# Lists of the archive: home, topics, tags and the period archives paginate.
+# Lists of the archive: home, topics, topics by year and entities paginate
+# (entity lists 120 names a page).
 PAGINATED_TEMPLATES = {
     "index": None,
     "tag": None,
     "category": None,
-    "period_archives": None,
+    "topic_year": None,
+    "entities": 120,
 }
-DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "search", "notfound"]
+# The tags index is written by archive_site, with the entity pages.
+DIRECT_TEMPLATES = ["index", "categories", "archives", "search", "notfound"]
 SEARCH_SAVE_AS = "search.html"
 SEARCH_URL = SEARCH_SAVE_AS
 # GitHub Pages serves 404.html for any missing path.

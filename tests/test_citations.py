@@ -152,7 +152,7 @@ def test_the_theme_builds_without_the_plugin(tmp_path):
     output = tmp_path / "output"
     build_site(output, PLUGINS=[name for name in pelicanconf.PLUGINS if name != "citations"])
     page = (output / "2025" / "03").glob("*.html")
-    assert not [path for path in page if "ld+json" in path.read_text(encoding="utf-8")]
+    assert not [path for path in page if '"NewsArticle"' in path.read_text(encoding="utf-8")]
     assert not (output / "feeds" / "all.json").exists()
 
 
@@ -193,13 +193,17 @@ def test_every_article_has_news_article_data_and_previews(any_site):
             assert data["publisher"]["url"] == f"{SITEURL}/"
             (crumbs,) = breadcrumbs
             steps = crumbs["itemListElement"]
-            assert crumbs["@type"] == "BreadcrumbList" and [step["name"] for step in steps][:2] == ["Home", "Topics"]
-            assert steps[2]["name"] == data["articleSection"] and steps[3]["item"] == url
+            # The visible trail: Home > the article's topic > its year in that topic > the article.
+            assert crumbs["@type"] == "BreadcrumbList" and steps[0]["name"] == "Home"
+            assert steps[1]["name"] == data["articleSection"] and steps[2]["name"] == data["datePublished"][:4]
+            assert steps[3]["item"] == url
         else:
             # A relative build has no origin: no field that needs an absolute URL.
             assert not canonical and "og:url" not in found.meta
             assert not {"url", "mainEntityOfPage"} & data.keys() and "url" not in data["publisher"]
-            assert not breadcrumbs
+            # Only the visible trail's BreadcrumbList, with addresses relative to the page.
+            assert all(not step["item"].startswith(("http:", "https:", "/"))
+                       for crumbs in breadcrumbs for step in crumbs["itemListElement"])
 
 
 def test_source_url_is_the_article_basis(published_site):
@@ -214,9 +218,11 @@ def test_list_pages_are_collection_pages_with_breadcrumbs(published_site, relati
     assert [(item["position"], item["name"], item["item"]) for item in topic["breadcrumb"]["itemListElement"]] == [
         (1, "Home", f"{SITEURL}/index.html"), (2, "Topics", f"{SITEURL}/topics/index.html"),
         (3, "Business", f"{SITEURL}/topics/business/index.html")]
-    month = json.loads(head_data(published_site / "2025" / "03" / "index.html").json_ld[0])
-    assert [item["name"] for item in month["breadcrumb"]["itemListElement"]] == ["Home", "Archives", "2025",
-                                                                                 "March 2025"]
+    # Date pages give their trail with the visible breadcrumbs (includes/macros.html).
+    month = [json.loads(block) for block in head_data(published_site / "2025" / "03" / "index.html").json_ld]
+    (trail,) = [block for block in month if block["@type"] == "BreadcrumbList"]
+    assert [item["name"] for item in trail["itemListElement"]][:3] == ["Home", "Archives", "2025"]
+    assert trail["itemListElement"][-1]["item"] == f"{SITEURL}/2025/03/index.html"
     relative = json.loads(head_data(relative_site / "topics" / "business" / "index.html").json_ld[0])
     assert relative["@type"] == "CollectionPage" and not {"url", "breadcrumb"} & relative.keys()
 
@@ -224,12 +230,13 @@ def test_list_pages_are_collection_pages_with_breadcrumbs(published_site, relati
 def test_hostile_metadata_is_escaped_everywhere(relative_site):
     page = (relative_site / f"{HOSTILE}.html").read_text(encoding="utf-8")
     found = head_data(relative_site / f"{HOSTILE}.html")
-    assert len(found.json_ld) == 1
-    assert json.loads(found.json_ld[0])["headline"] == HOSTILE_TITLE
+    # The article's NewsArticle, then the BreadcrumbList of its visible trail, which names it too.
+    article, trail = map(json.loads, found.json_ld)
+    assert article["headline"] == HOSTILE_TITLE and trail["itemListElement"][-1]["name"] == HOSTILE_TITLE
     assert found.meta["og:title"] == [HOSTILE_TITLE]
     # Only the theme's own scripts: none of the metadata became an element.
     assert [script.get("src", script.get("type")) for script in found.scripts] == [
-        "application/ld+json", "../../theme/js/search-key.js", "../../theme/js/cite.js"]
+        "application/ld+json", "application/ld+json", "../../theme/js/search-key.js", "../../theme/js/cite.js"]
     assert "<script>window" not in page and "<img src=x" not in page
 
 
@@ -241,7 +248,7 @@ def test_hostile_metadata_stays_inert_in_chromium(watched_page, relative_site):
     assert watched_page.evaluate("window.pwned") is None
     data = watched_page.evaluate(
         "[...document.querySelectorAll('script[type=\"application/ld+json\"]')].map(s => JSON.parse(s.textContent))")
-    assert [block["headline"] for block in data] == [HOSTILE_TITLE]
+    assert [block.get("headline") or block["itemListElement"][-1]["name"] for block in data] == [HOSTILE_TITLE] * 2
     assert watched_page.title().startswith("Hostile window.pwned = 1 <!-- &")  # tags stripped, as text
     assert not dialogs and not watched_page.console_errors and not watched_page.network_requests
 

@@ -145,34 +145,55 @@ def test_each_topic_page_lists_exactly_its_articles(archive):
     } >= {SETTINGS["CATEGORY_SAVE_AS"].format(slug=t) for t in by_topic}
 
 
+def linked_pages(site, page):
+    """The site paths that <main> of ``page`` links to."""
+    base = posixpath.dirname(page)
+    return {posixpath.normpath(posixpath.join(base, href.split("#")[0]))
+            for href in parse_page(site, page).hrefs if "://" not in href and not href.startswith(("#", "mailto:"))}
+
+
 def test_each_tag_page_lists_exactly_its_articles(archive):
+    """A tag of TAG_MIN_ARTICLES articles or more has a page listing them; a rarer one has none
+    and is named, not linked, on its articles; the tags index reaches every tag page."""
     site, articles = archive
     urls = {a["url"] for a in articles}
     by_tag = collections.defaultdict(set)
     for article in articles:
         for tag in article["tags"]:
             by_tag[tag].add(article["url"])
+    paged = {tag for tag, tagged in by_tag.items() if len(tagged) >= SETTINGS["TAG_MIN_ARTICLES"]}
     for tag, expected in by_tag.items():
-        page = SETTINGS["TAG_SAVE_AS"].format(slug=tag)
-        assert listed_articles(site, page, urls) == expected, page
-    assert {
-        posixpath.normpath(posixpath.join("tags", h)) for h in parse_page(site, "tags/index.html").hrefs
-    } >= {SETTINGS["TAG_SAVE_AS"].format(slug=t) for t in by_tag}
+        page = SETTINGS["TAG_URL"].format(slug=tag)
+        if tag in paged:
+            assert listed_articles(site, page, urls) == expected, page
+        else:
+            assert not (site / page).exists(), page
+            for url in expected:
+                assert page not in linked_pages(site, url), (url, page)
+    reached = linked_pages(site, "tags/index.html")
+    for type_page in [page for page in reached if page.startswith("entities/")]:
+        reached |= linked_pages(site, type_page)
+    assert {page for page in reached if page.startswith("tags/") and page != "tags/index.html"} == {
+        SETTINGS["TAG_URL"].format(slug=t) for t in paged}
 
 
-def test_each_year_and_month_page_lists_exactly_its_articles(archive):
+def test_each_day_month_and_year_page_reaches_exactly_its_articles(archive):
     site, articles = archive
     urls = {a["url"] for a in articles}
-    by_month = collections.defaultdict(set)
-    by_year = collections.defaultdict(set)
+    by_period = collections.defaultdict(set)
     for article in articles:
-        by_month[article["date"].strftime("%Y/%m")].add(article["url"])
-        by_year[article["date"].strftime("%Y")].add(article["url"])
-    for month, expected in by_month.items():
-        assert listed_articles(site, f"{month}/index.html", urls) == expected, month
-    for year, expected in by_year.items():
-        assert listed_articles(site, f"{year}/index.html", urls) == expected, year
-    assert listed_articles(site, "archives/index.html", urls) == urls
+        for pattern in ("%Y/%m/%d", "%Y/%m", "%Y"):
+            by_period[article["date"].strftime(pattern)].add(article["url"])
+    for period, expected in by_period.items():
+        page = f"{period}/index.html"
+        if period.count("/") == 0:  # a year page links to its months, and they to the articles
+            months = {p for p in linked_pages(site, page) if p.startswith(f"{period}/") and p.count("/") == 2}
+            assert months == {f"{p}/index.html" for p in by_period if p.startswith(f"{period}/") and p.count("/") == 1}
+            assert set().union(*(listed_articles(site, month, urls) for month in months)) == expected, period
+        else:
+            assert listed_articles(site, page, urls) == expected, period
+    months = {p for p in linked_pages(site, "archives/index.html") if p.count("/") == 2}
+    assert months == {f"{p}/index.html" for p in by_period if p.count("/") == 1}
 
 
 def test_feeds_sitemap_and_robots(archive):

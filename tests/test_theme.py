@@ -292,7 +292,9 @@ def build_theme_site(output):
         "from pelicanconf import *  # noqa: F401,F403\n"
         f"THEME = {str(ROOT / 'theme')!r}\n"
         f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
-        f"DEFAULT_PAGINATION = {PER_PAGE}\n",
+        f"DEFAULT_PAGINATION = {PER_PAGE}\n"
+        # Every tag gets a page, so that the one-article tags topic-2 and topic-22 have pages.
+        "TAG_MIN_ARTICLES = 1\n",
         encoding="utf-8",
     )
     return build_site(output, content=THEME_ARCHIVE, settings=settings)
@@ -326,11 +328,13 @@ def test_article_page_shows_everything_about_the_article(theme_site):
 def test_article_page_links_previous_next_and_related(theme_site):
     path = ARTICLES[TIDES]["url"]
     page = read_page(theme_site, path)
-    prev = [resolve(path, link["href"]) for link in page.links if link["rel"] == "prev"]
-    nxt = [resolve(path, link["href"]) for link in page.links if link["rel"] == "next"]
+    older = [resolve(path, link["href"]) for link in page.within("story__pager-older")]
+    newer = [resolve(path, link["href"]) for link in page.within("story__pager-newer")]
     # Same date as the museum article: the tie is broken by slug.
-    assert prev == [ARTICLES["museum-opens-gallery-of-ship-models"]["url"]]
-    assert nxt == [ARTICLES["ferry-crews-train-for-winter-rescues"]["url"]]
+    assert older == [ARTICLES["museum-opens-gallery-of-ship-models"]["url"]]
+    assert newer == [ARTICLES["ferry-crews-train-for-winter-rescues"]["url"]]
+    # Newer first (on the left), as on every list.
+    assert page.text.index("story__pager-newer") < page.text.index("story__pager-older")
     related = [resolve(path, link["href"]) for link in page.within("related")]
     # lighthouse: 3 shared tags; ferry and rail: 2 each, ferry is newer; museum: nothing shared.
     assert related == [
@@ -339,7 +343,7 @@ def test_article_page_links_previous_next_and_related(theme_site):
         ARTICLES["coastal-rail-line-reopens-after-storm-repairs"]["url"],
     ]
     oldest = read_page(theme_site, ARTICLES["lighthouse-keepers-log-a-calm-spring"]["url"])
-    assert not [link for link in oldest.links if link["rel"] == "prev"]
+    assert not oldest.within("story__pager-older") and oldest.within("story__pager-newer")
 
 
 def test_article_page_shows_source_link_and_authors(theme_site):

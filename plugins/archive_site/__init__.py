@@ -11,9 +11,13 @@ The receivers below only adapt Pelican objects to the plain functions of
   turns only new or edited bodies into text);
 - ``article.prev_article`` / ``article.next_article`` (older / newer, or None);
 - ``article.related_articles`` (list of articles, best first);
+- ``article.standfirst``: the summary, or None when it only repeats the lead's opening;
 - ``archive_topics`` in the template context: dicts with name, description,
   count, url and slug, in ARCHIVE_TOPICS order; ``topic_descriptions``:
   topic name -> description.
+
+Year, month and day pages, each topic by year, the entity pages and their index
+are written by ``pages.BrowsingPagesGenerator`` (see ``pages``).
 
 Pelican's tag, topic and author pages are written by its own methods, called
 once per group so that each filters only that group's articles (see
@@ -31,7 +35,7 @@ from pelican import signals
 
 from archivist import build_cache, pelican_compat
 
-from . import core
+from . import core, pages
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +109,7 @@ def enrich_articles(generator):
         article.prev_article = by_slug.get(older)
         article.next_article = by_slug.get(newer)
         article.related_articles = [by_slug[slug] for slug in related[item["slug"]]]
+        article.standfirst = core.standfirst(article.metadata.get("summary"), article._content)
 
     topics = generator.settings.get("ARCHIVE_TOPICS", {})
     categories = {category.name: (category, len(items)) for category, items in generator.categories}
@@ -234,3 +239,4 @@ def register():
     signals.all_generators_finalized.connect(freeze_urls)
     signals.feed_generated.connect(trim_feed)
     signals.finalized.connect(write_robots_txt)
+    signals.get_generators.connect(pages.get_generators)

@@ -215,6 +215,25 @@ def related_rules(items, limit):
     return build_cache.code_rules(__file__, extra=(limit, read, time.timezone, time.altzone, time.tzname))
 
 
+def _words(text):
+    return [word.casefold() for word in WORD.findall(text)]
+
+
+def standfirst(summary, body_markup):
+    """The summary to show under the headline, or None when it only repeats the lead's opening.
+
+    The importer's summary is often the lead's first sentences word for word:
+    shown above the lead, the reader reads it twice. Words are compared (case,
+    spacing and punctuation aside); only the body's first paragraphs are read.
+    """
+    summary = html_to_text(summary or "").strip()
+    if not summary:
+        return None
+    wanted = _words(summary)
+    opening = _words(html_to_text(body_markup[:len(summary) * 4 + 2000]))
+    return None if opening[:len(wanted)] == wanted else summary
+
+
 def summary_only(description, content):
     """(description, content) of a feed entry without its full text.
 
