@@ -61,6 +61,8 @@ input's consecutive runs.
 import math
 import re
 
+import numpy
+
 from .reading import Paragraph
 from .words import names, sentences, tokens
 
@@ -348,40 +350,46 @@ def best_starts(bags, cues, max_length=MAX_PARAGRAPHS, coded=None, max_words=MAX
     start within the window is cut there rather than left without any
     segmentation (which collapsed a long dump into one article).
     ``coded`` (the bags as word ids, from ``_coded``) saves recoding them on every search.
+
+    For each start the costs of all its ends come from one cumulative sum:
+    the gain of a word's f-th repeat, where f is the word's occurrences from
+    the start (its rank among all its occurrences minus those before the start).
     """
     count = len(bags)
-    vocabulary = VOCABULARY
-    penalty = PENALTY
     coded = coded or _coded(bags)
+    flat = numpy.fromiter((word for bag in coded for word in bag), dtype=numpy.int64)
+    offsets = numpy.zeros(count + 1, dtype=numpy.int64)
+    numpy.cumsum([len(bag) for bag in coded], out=offsets[1:])
+    order = numpy.argsort(flat, kind="stable")
+    ordered = flat[order]
+    rank = numpy.empty_like(flat)
+    rank[order] = numpy.arange(len(flat)) - numpy.searchsorted(ordered, ordered, side="left")
+    seen = numpy.zeros(int(flat.max()) + 1 if len(flat) else 0, dtype=numpy.int64)
     longest = max_words + max((len(bag) for bag in bags), default=0) + 2
-    repeat = _repeat_gains(longest)
-    log = math.log
-    best = [0.0] + [math.inf] * count
-    back = [0] * (count + 1)
+    repeat = numpy.asarray(_repeat_gains(longest)[:longest])
+    best = numpy.full(count + 1, math.inf)
+    best[0] = 0.0
+    back = numpy.zeros(count + 1, dtype=numpy.int64)
+    word_limits = numpy.searchsorted(offsets, offsets[:count] + max_words, side="right")
     for start in range(count):
         if start:
-            base = best[start] + penalty + (FORCED_CUT if cues[start] == -math.inf else -cues[start])
+            base = best[start] + PENALTY + (FORCED_CUT if cues[start] == -math.inf else -cues[start])
         else:
             base = 0.0
-        counts = {}
-        gain = 0.0
-        length = 0
-        for end in range(start + 1, min(count, start + max_length) + 1):
-            if length > max_words:
-                break
-            for word in coded[end - 1]:
-                f = counts.get(word, 0)
-                gain += repeat[f]
-                counts[word] = f + 1
-            length += len(coded[end - 1])
-            cost = base - gain + length * log(length + vocabulary)
-            if cost < best[end]:
-                best[end] = cost
-                back[end] = start
+        last = max(start + 1, min(count, start + max_length, int(word_limits[start])))
+        first_token, last_token = offsets[start], offsets[last]
+        window = flat[first_token:last_token]
+        gains = numpy.concatenate(([0.0], numpy.cumsum(repeat[rank[first_token:last_token] - seen[window]])))
+        lengths = offsets[start + 1:last + 1] - first_token
+        costs = base - gains[lengths] + lengths * numpy.log(lengths + VOCABULARY)
+        better = costs < best[start + 1:last + 1]
+        best[start + 1:last + 1][better] = costs[better]
+        back[start + 1:last + 1][better] = start
+        numpy.add.at(seen, flat[first_token:offsets[start + 1]], 1)
     starts = []
     end = count
     while end > 0:
-        end = back[end]
+        end = int(back[end])
         starts.append(end)
     return sorted(starts)
 
