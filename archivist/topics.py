@@ -2,7 +2,7 @@
 
 Each topic gets a profile, a weighted bag of word stems made of:
 
-1. the words of its description (weight 3 each);
+1. the words of its description (weight 1.5 each);
 2. a built-in, general English lexicon of common news topics (``LEXICON``
    below, weight 1), picked by the topic's name or an alias ("Technology",
    "Tech", "Science & Technology" -> technology) and, at half weight, by any
@@ -125,7 +125,7 @@ ALIASES = {
     "commodities": "commodities", "crops": "commodities", "sugar": "commodities", "coffee": "commodities",
     "supply": "money",
 }
-DESCRIPTION_WEIGHT = 3.0
+DESCRIPTION_WEIGHT = 1.5
 LEXICON_WEIGHT = 1.0
 ARCHIVE_WEIGHT = 1.0
 MAX_COUNT = 3
