@@ -260,7 +260,7 @@ def import_records(articles, source):
         found = importer.problems(proposed, settings, str(Path(folder) / "articles"),
                                   today=datetime.date(2026, 1, 1))
         seconds = time.process_time() - start
-    refused = {line.split(": ", 1)[0] for line in found}
+    refused = {problem.item.lines for problem in found}
     return len(refused), len(proposed) / seconds
 
 
