@@ -51,8 +51,14 @@ the shape of a news lead and of a continuation:
 Then a check on whole articles: when two neighbouring articles are too alike
 (cosine of their tf-idf vectors, idf over the input's paragraphs, at least
 ``MERGE_SIMILARITY``) the cut between them is forbidden and the search runs
-again; two parts of one long story share far more vocabulary than two stories.
-Table starts are exempt: two earnings tables share all their words.
+again over those articles and one on each side; two parts of one long story
+share far more vocabulary than two stories. Table starts are exempt: two
+earnings tables share all their words.
+
+The search is bounded (``best_starts``): an article is at most
+``MAX_PARAGRAPHS`` paragraphs and ``MAX_WORDS`` content words, and a forbidden
+start is costly rather than unreachable, so a dump of any length splits in
+time linear in its length and is never left as one article.
 
 No paragraph is ever lost, duplicated or reordered: the articles are the
 input's consecutive runs.
