@@ -51,8 +51,14 @@ the shape of a news lead and of a continuation:
 Then a check on whole articles: when two neighbouring articles are too alike
 (cosine of their tf-idf vectors, idf over the input's paragraphs, at least
 ``MERGE_SIMILARITY``) the cut between them is forbidden and the search runs
-again; two parts of one long story share far more vocabulary than two stories.
-Table starts are exempt: two earnings tables share all their words.
+again over those articles and one on each side; two parts of one long story
+share far more vocabulary than two stories. Table starts are exempt: two
+earnings tables share all their words.
+
+The search is bounded (``best_starts``): an article is at most
+``MAX_PARAGRAPHS`` paragraphs and ``MAX_WORDS`` content words, and a forbidden
+start is costly rather than unreachable, so a dump of any length splits in
+time linear in its length and is never left as one article.
 
 No paragraph is ever lost, duplicated or reordered: the articles are the
 input's consecutive runs.
@@ -60,6 +66,8 @@ input's consecutive runs.
 
 import math
 import re
+
+import numpy
 
 from .reading import Paragraph
 from .words import names, sentences, tokens
@@ -88,6 +96,10 @@ TABLE_ROW = 30.0  # against a cut: a row that goes on the table before it
 CONFIDENCE_SHIFT = 5  # paragraphs a cut is tried earlier and later when scoring its confidence
 CONFIDENCE_SCALE = 8.0  # nats of margin that give a confidence of 0.63
 MERGE_EXEMPT = WIRE_LEAD  # a start with this cue is never merged for likeness
+MAX_PARAGRAPHS = 120  # the longest article the search considers, in paragraphs
+MAX_WORDS = 3000  # and in content words (the longest BBC development story has 2,222)
+RESOLVE_REACH = 1  # articles each side of a merge searched again with it
+FORCED_CUT = 1000.0  # nats for cutting at a start forbidden for likeness: only when nothing else is in reach
 CONTINUATION_OPENERS = frozenset(
     """he she it they his her its their him them this these those that such but and or also
     however yet still so then meanwhile nevertheless moreover furthermore instead besides
@@ -201,23 +213,55 @@ def split_scored(paragraphs):
     cues = cue_scores(paragraphs)
     weights = _idf(bags)
     coded = _coded(bags)
+    starts = best_starts(bags, cues, coded=coded)
+    likeness = {}  # (before, start, after) -> too alike; a triple once judged keeps its verdict
     while True:
-        starts = best_starts(bags, cues, coded=coded)
-        bounds = list(starts) + [len(paragraphs)]
-        alike = [
-            b for a, b, c in zip(bounds, bounds[1:], bounds[2:])
-            if cues[b] < MERGE_EXEMPT and _cosine(_vector(bags[a:b], weights), _vector(bags[b:c], weights)) >= MERGE_SIMILARITY
-        ]
+        bounds = starts + [len(paragraphs)]
+        alike = []
+        for a, b, c in zip(bounds, bounds[1:], bounds[2:]):
+            if (a, b, c) not in likeness:
+                likeness[a, b, c] = cues[b] < MERGE_EXEMPT and cues[b] != -math.inf and _cosine(
+                    _vector(bags[a:b], weights), _vector(bags[b:c], weights)) >= MERGE_SIMILARITY
+            if likeness[a, b, c]:
+                alike.append(b)
         if not alike:
             break
         for start in alike:
             cues[start] = -math.inf
-    bounds = list(starts) + [len(paragraphs)]
+        starts = _resolve_around(starts, set(alike), len(paragraphs), bags, cues, coded)
+    bounds = starts + [len(paragraphs)]
     confidences = [1.0] + [
         1.0 - math.exp(-max(0.0, _margin(bags, cues, a, b, c)) / CONFIDENCE_SCALE)
         for a, b, c in zip(bounds, bounds[1:], bounds[2:])
     ]
     return [(paragraphs[a:b], round(conf, 2)) for a, b, conf in zip(bounds, bounds[1:], confidences)]
+
+
+def _resolve_around(starts, dropped, count, bags, cues, coded):
+    """``starts`` searched again only near the ``dropped`` ones, between kept cuts.
+
+    A cut forbidden for likeness changes the best segmentation next to it, not
+    far across kept cuts, so each merge round costs the length of what it
+    merges (and ``RESOLVE_REACH`` articles each side) rather than a search of
+    the whole input: a long dump needs many rounds.
+    """
+    bounds = starts + [count]
+    spans = []
+    for index, start in enumerate(starts):
+        if start in dropped:
+            low, high = max(0, index - 1 - RESOLVE_REACH), min(len(starts), index + 1 + RESOLVE_REACH)
+            if spans and low <= spans[-1][1]:
+                spans[-1][1] = high
+            else:
+                spans.append([low, high])
+    out, kept_from = [], 0
+    for low, high in spans:
+        out.extend(starts[kept_from:low])
+        first, stop = bounds[low], bounds[high]
+        out.extend(first + start for start in best_starts(bags[first:stop], cues[first:stop], coded=coded[first:stop]))
+        kept_from = high
+    out.extend(starts[kept_from:])
+    return out
 
 
 def _coded(bags):
@@ -302,40 +346,56 @@ def bag_of(text):
     return bag
 
 
-def best_starts(bags, cues, max_length=120, coded=None):
+def best_starts(bags, cues, max_length=MAX_PARAGRAPHS, coded=None, max_words=MAX_WORDS):
     """Indexes where articles start (always 0), minimising lexical cost minus cues.
 
+    An article is at most ``max_length`` paragraphs and, past its first
+    paragraph, ``max_words`` words of its bags, so the search costs the input's
+    length times that window. A start forbidden for likeness (cue ``-inf``)
+    costs ``FORCED_CUT`` instead of being unreachable: a span with no other
+    start within the window is cut there rather than left without any
+    segmentation (which collapsed a long dump into one article).
     ``coded`` (the bags as word ids, from ``_coded``) saves recoding them on every search.
+
+    For each start the costs of all its ends come from one cumulative sum:
+    the gain of a word's f-th repeat, where f is the word's occurrences from
+    the start (its rank among all its occurrences minus those before the start).
     """
     count = len(bags)
-    vocabulary = VOCABULARY
-    penalty = PENALTY
     coded = coded or _coded(bags)
-    longest = max((len(bag) for bag in bags), default=0) * min(count, max_length) + 2
-    repeat = _repeat_gains(longest)
-    best = [0.0] + [math.inf] * count
-    back = [0] * (count + 1)
+    flat = numpy.fromiter((word for bag in coded for word in bag), dtype=numpy.int64)
+    offsets = numpy.zeros(count + 1, dtype=numpy.int64)
+    numpy.cumsum([len(bag) for bag in coded], out=offsets[1:])
+    order = numpy.argsort(flat, kind="stable")
+    ordered = flat[order]
+    rank = numpy.empty_like(flat)
+    rank[order] = numpy.arange(len(flat)) - numpy.searchsorted(ordered, ordered, side="left")
+    seen = numpy.zeros(int(flat.max()) + 1 if len(flat) else 0, dtype=numpy.int64)
+    longest = max_words + max((len(bag) for bag in bags), default=0) + 2
+    repeat = numpy.asarray(_repeat_gains(longest)[:longest])
+    best = numpy.full(count + 1, math.inf)
+    best[0] = 0.0
+    back = numpy.zeros(count + 1, dtype=numpy.int64)
+    word_limits = numpy.searchsorted(offsets, offsets[:count] + max_words, side="right")
     for start in range(count):
-        if best[start] == math.inf or (start and cues[start] == -math.inf):
-            continue
-        base = best[start] + (penalty - cues[start] if start else 0.0)
-        counts = {}
-        gain = 0.0
-        length = 0
-        for end in range(start + 1, min(count, start + max_length) + 1):
-            for word in coded[end - 1]:
-                f = counts.get(word, 0)
-                gain += repeat[f]
-                counts[word] = f + 1
-            length += len(coded[end - 1])
-            cost = base - gain + length * math.log(length + vocabulary)
-            if cost < best[end]:
-                best[end] = cost
-                back[end] = start
+        if start:
+            base = best[start] + PENALTY + (FORCED_CUT if cues[start] == -math.inf else -cues[start])
+        else:
+            base = 0.0
+        last = max(start + 1, min(count, start + max_length, int(word_limits[start])))
+        first_token, last_token = offsets[start], offsets[last]
+        window = flat[first_token:last_token]
+        gains = numpy.concatenate(([0.0], numpy.cumsum(repeat[rank[first_token:last_token] - seen[window]])))
+        lengths = offsets[start + 1:last + 1] - first_token
+        costs = base - gains[lengths] + lengths * numpy.log(lengths + VOCABULARY)
+        better = costs < best[start + 1:last + 1]
+        best[start + 1:last + 1][better] = costs[better]
+        back[start + 1:last + 1][better] = start
+        numpy.add.at(seen, flat[first_token:offsets[start + 1]], 1)
     starts = []
     end = count
     while end > 0:
-        end = back[end]
+        end = int(back[end])
         starts.append(end)
     return sorted(starts)
 

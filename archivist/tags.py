@@ -22,6 +22,7 @@ from .slugs import text_key
 from .words import STOPWORDS, names, stem, tokens
 
 MIN_TAGS, MAX_TAGS = 3, 8
+LEAD_CHARS = 2000  # of the first paragraph, where a name or phrase counts as in the lead
 _PHRASE_WORD = re.compile(r"[A-Za-z][a-z-]+")
 # Nationality adjectives ("Chinese vessels") are not tags on their own.
 _DEMONYM = re.compile(r"^(?:[A-Z][a-z]+(?:ese|ian|ean|ish|ican)|Thai|French|Dutch|Swiss|Greek|Arab|Israeli|Iraqi|Saudi)$")
@@ -61,7 +62,9 @@ def reuse_spelling(tags, existing):
 def candidates(paragraphs, exclude=()):
     """Scored candidate tags of an article, best first: a list of (tag, score)."""
     text = "\n".join(paragraphs)
-    lead = paragraphs[0] if paragraphs else ""
+    # Only the lead's start counts: a whole dump on one line would make every lookup scan it all.
+    lead = (paragraphs[0] if paragraphs else "")[:LEAD_CHARS]
+    lead_lower = lead.lower()
     excluded = {text_key(e) for e in exclude if e}
     scores, order = {}, {}
     acronyms = dict(re.findall(r"([A-Z][\w'&-]*(?: (?:of |and |the |for |& )?[A-Z][\w'&-]*)+) \(([A-Z]{2,6})\)", text))
@@ -99,7 +102,7 @@ def candidates(paragraphs, exclude=()):
             del scores[name]
     for phrase, count in _phrases(paragraphs).items():
         if count >= 2 and text_key(phrase) not in excluded:
-            scores[phrase] = scores.get(phrase, 0.0) + count * 0.8 + (1.0 if phrase.lower() in lead.lower() else 0.0)
+            scores[phrase] = scores.get(phrase, 0.0) + count * 0.8 + (1.0 if phrase.lower() in lead_lower else 0.0)
             order.setdefault(phrase, 10**6)
     return sorted(scores.items(), key=lambda item: (-item[1], order.get(item[0], 0), item[0]))
 

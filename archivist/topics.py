@@ -2,7 +2,7 @@
 
 Each topic gets a profile, a weighted bag of word stems made of:
 
-1. the words of its description (weight 3 each);
+1. the words of its description (weight 1.5 each);
 2. a built-in, general English lexicon of common news topics (``LEXICON``
    below, weight 1), picked by the topic's name or an alias ("Technology",
    "Tech", "Science & Technology" -> technology) and, at half weight, by any
@@ -82,11 +82,12 @@ _L = {
         world cup race races runner title medal stadium fixture fans referee""",
     "earnings": """earnings profit profits loss losses net income revenue revenues quarter quarterly
         results dividend dividends payout fiscal operating extraordinary cents cts shr qtr revs
-        mths""",
+        mths split payable declared distribution sales per share""",
     "deals": """merger mergers acquisition acquisitions acquire acquired takeover takeovers bid bids
         tender offer stake buy buys bought purchase sell sale sold unit subsidiary shareholders
         agreement definitive agreed terms holders common approve approved cash investor
-        investors""",
+        investors merge merged merging acquires acquiring acquirer buyout divest divestiture
+        disposition disposal negotiating owners""",
     "energy": """oil crude barrel barrels opec petroleum refinery refineries refining gasoline fuel
         energy gas natural drilling exploration wells field fields output production pipeline
         bpd reserves prices posted""",
@@ -115,8 +116,8 @@ ALIASES = {
     "culture": "culture", "entertainment": "culture", "arts": "culture", "art": "culture",
     "film": "culture", "music": "culture",
     "sport": "sport", "sports": "sport",
-    "earnings": "earnings", "results": "earnings", "profits": "earnings", "dividends": "earnings",
-    "mergers": "deals", "acquisitions": "deals", "takeovers": "deals",
+    "earn": "earnings", "earnings": "earnings", "results": "earnings", "profits": "earnings", "dividends": "earnings",
+    "acq": "deals", "mergers": "deals", "acquisitions": "deals", "takeovers": "deals",
     "oil": "energy", "energy": "energy", "crude": "energy",
     "currencies": "currency", "currency": "currency", "forex": "currency",
     "interest": "rates", "rates": "rates",
@@ -124,7 +125,7 @@ ALIASES = {
     "commodities": "commodities", "crops": "commodities", "sugar": "commodities", "coffee": "commodities",
     "supply": "money",
 }
-DESCRIPTION_WEIGHT = 3.0
+DESCRIPTION_WEIGHT = 1.5
 LEXICON_WEIGHT = 1.0
 ARCHIVE_WEIGHT = 1.0
 MAX_COUNT = 3

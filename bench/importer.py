@@ -21,6 +21,9 @@ anywhere; columns are the figures with their targets beside them:
   nor a form of one (must be 0);
 - refused: records of a JSON Lines import of held-out stories (text, title,
   source) that ``archivist import`` would refuse (``importer.problems``);
+- long inputs (printed below the table): CPU seconds to plan the import of a
+  2 MB glued dump (the half's BBC stories, one paragraph a line, blank lines
+  between) and of the same text on one 2 MB line, and the articles found;
 - articles/s: the slower of that import (read, enrich, check) and, for
   streams, split and enrich; CPU time of this one process, so that other
   work on the machine does not count.
@@ -35,6 +38,7 @@ else in the held-out half; every figure is measured on the held-out half
 import argparse
 import datetime
 import hashlib
+import itertools
 import json
 import logging
 import random
@@ -256,8 +260,30 @@ def import_records(articles, source):
         found = importer.problems(proposed, settings, str(Path(folder) / "articles"),
                                   today=datetime.date(2026, 1, 1))
         seconds = time.process_time() - start
-    refused = {line.split(": ", 1)[0] for line in found}
+    refused = {problem.item.lines for problem in found}
     return len(refused), len(proposed) / seconds
+
+
+def long_inputs(articles, size=2_000_000):
+    """[(label, CPU seconds to plan the import, articles)] for a glued dump and one line of ``size`` bytes."""
+    logging.getLogger("pelican.settings").setLevel(logging.ERROR)
+    settings = load_settings(str(ROOT / "pelicanconf.py"))
+    texts, length = [], 0
+    for article in itertools.cycle(articles):
+        if length >= size:
+            break
+        texts.extend(article["paragraphs"])
+        length += sum(len(paragraph) + 2 for paragraph in article["paragraphs"])
+    out = []
+    with tempfile.TemporaryDirectory() as folder:
+        for label, text in (("glued dump", "\n\n".join(texts)), ("one line", " ".join(texts))):
+            path = Path(folder) / "dump.txt"
+            path.write_text(text[:size] + "\n", encoding="utf-8")
+            start = time.process_time()
+            proposed, _notes = importer.plan([str(path)], settings, str(Path(folder) / "articles"),
+                                             reference_date=datetime.date(2005, 6, 1), source="BBC News")
+            out.append((label, time.process_time() - start, len(proposed)))
+    return out
 
 
 def stream_rate(articles, count, seed, recut_paragraphs):
@@ -332,6 +358,8 @@ def main(argv=None):
         else:
             values += ["", "", "", "", cell(rate, RATE_TARGET, digits=0)]
         add(name, values)
+    for label, seconds, count in long_inputs(bbc):
+        notes.append(f"2 MB {label}: {seconds:.1f} s CPU to plan the import, {count} articles")
     found = seed_starts()
     add("seed", [(" ".join(map(str, found)) + " (exact)", found == SEED_STARTS), "", "", "", "", "", ""])
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]

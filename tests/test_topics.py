@@ -21,5 +21,17 @@ def test_a_lexicon_claimed_by_two_topics_is_in_neither_profile():
 
 
 def test_newsroom_lexicons_for_wire_topics():
-    assert topics.lexicons_for("earn", "Earnings: quarterly and annual results and dividends.") == {"earnings": 0.5}
+    assert topics.lexicons_for("earn", "Earnings: quarterly and annual results and dividends.") == {"earnings": 1.0}
+    assert topics.lexicons_for("acq", "Mergers and acquisitions.") == {"deals": 1.0}
+    assert topics.lexicons_for("Results", "Profits and losses.") == {"earnings": 1.0}
     assert topics.lexicons_for("crude", "Crude oil: prices and output.") == {"energy": 1.0}
+
+
+def test_a_stock_split_is_an_earnings_story_not_a_takeover():
+    # The takeover description's "companies" and "units" drew in dividend and split notices.
+    wire = {"earn": "Earnings: quarterly and annual results, net profit or loss, revenues and dividends.",
+            **WIRE_TOPICS}
+    split = ("Harlow Fittings Inc said its board declared a two-for-one stock split, payable April 30 "
+             "to holders of record April 15. The company said the split will be paid as a distribution "
+             "of one common share for each share held.")
+    assert topics.classify(split, topics.build_profiles(wire, {})) == "earn"
