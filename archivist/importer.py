@@ -259,18 +259,20 @@ def fold_duplicates(proposed, existing, settings, mode):
             break
         for item, story, similarity in found:
             item.similarity = similarity
+            current = archived[story][1] if isinstance(story, str) else story.body
+            if mode == "skip" or adds_nothing(item.body, current):
+                item.action = "skip"
             if isinstance(story, str):
                 item.duplicate_of = checks.display_path(story)
                 meta = archived[story][0]
                 filed = checks.rules.as_date(meta.get("modified") or meta.get("date"))
-                if mode == "skip" or (filed and item.meta["date"] < filed):
+                if filed and item.meta["date"] < filed:
                     item.action = "skip"  # an older version than the archived one is not an update of it
-                    continue
             else:
                 item.duplicate_of = f"{story.path}:{story.lines[0]}"
-                if mode == "skip":
-                    item.action = "skip"
-                    continue
+            if item.action == "skip":
+                continue
+            if not isinstance(story, str):
                 first_bodies.setdefault(id(story), story.body)
             item.action = "update"
             chains.setdefault(story if isinstance(story, str) else id(story), [story]).append(item)
@@ -314,7 +316,7 @@ def _update_archived(path, meta, later, existing):
     meta = dict(meta)
     # A title or summary the importer made from the earlier text is made anew from the later one (it
     # may repeat what the update corrects); one a curator wrote is kept.
-    texts = [p.strip() for p in body.split("\n\n") if p.strip() and not p.startswith("## ")]
+    texts = [p for p in paragraphs_of(body) if not p.startswith("## ")]
     if texts and meta.get("summary") == enrich.make_summary(texts[0]):
         meta["summary"] = later[-1].meta["summary"]
     if texts and meta.get("title") == titles.headline(texts):
@@ -336,10 +338,20 @@ def _update_archived(path, meta, later, existing):
         number += 1
 
 
+def paragraphs_of(body):
+    """The paragraphs of a Markdown body, stripped."""
+    return [p.strip() for p in body.split("\n\n") if p.strip()]
+
+
+def adds_nothing(later, earlier):
+    """Whether every paragraph of ``later`` is one of ``earlier``: a shorter repeat, or a piece of the
+    story cut from glued text; as an update it would only drop paragraphs."""
+    return set(paragraphs_of(later)) <= set(paragraphs_of(earlier))
+
+
 def update_note(before, after):
     """What changed from one version of a story's text to the next, in a sentence."""
-    old = [p.strip() for p in before.split("\n\n") if p.strip()]
-    new = [p.strip() for p in after.split("\n\n") if p.strip()]
+    old, new = paragraphs_of(before), paragraphs_of(after)
     counts = {"changed": 0, "added": 0, "removed": 0}
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
         if tag in ("replace", "insert", "delete"):

@@ -221,3 +221,20 @@ def test_an_archive_with_updates_builds(tmp_path, capsys):
     build_site(output, content=content)
     page = next((output / "2025" / "03").glob("council-*.html")).read_text(encoding="utf-8")
     assert "Helena Marsh" in page and "Elena Marsh said" not in page
+
+
+def test_a_later_version_that_only_drops_paragraphs_is_skipped(tmp_path, capsys):
+    # A wire's short repeat, or a story cut short in glued text: as an update it would lose text.
+    out = tmp_path / "articles"
+    assert run(write_jsonl(tmp_path / "first.jsonl", [{"paragraphs": LATER, "date": "2025-03-11"}]), out) == 0
+    [filed] = articles(out)
+    before = Path(filed).read_bytes()
+    source = write_jsonl(tmp_path / "later.jsonl", [{"paragraphs": LATER[:3], "date": "2025-03-14"}])
+    assert run(source, out) == 0
+    assert f"skipped {source}:1-1: repeats {checks.display_path(filed)}" in capsys.readouterr().out
+    assert Path(filed).read_bytes() == before and articles(out) == [filed]
+    both = write_jsonl(tmp_path / "both.jsonl", [{"paragraphs": LATER, "date": "2025-03-11"},
+                                                 {"paragraphs": LATER[:3], "date": "2025-03-14"}])
+    settings = load_settings(SETTINGS)
+    proposed, _ = importer.plan([str(both)], settings, str(tmp_path / "b"), source="N")
+    assert [p.action for p in proposed] == ["new", "skip"] and "updates" not in proposed[0].meta
