@@ -299,6 +299,8 @@ def _update_new(story, first_body, later):
         previous = version.body
     last = later[-1]
     meta = dict(last.meta)
+    if lead(last.body) == lead(first_body):  # the title and summary made from the lead still hold
+        meta["title"], meta["summary"] = story.meta["title"], story.meta["summary"]
     meta["date"] = story.meta["date"]
     meta["modified"] = last.meta["date"]
     meta["updates"] = updates
@@ -314,13 +316,14 @@ def _update_archived(path, meta, later, existing):
     """
     body = next(b for p, _m, b in existing if p == path)
     meta = dict(meta)
-    # A title or summary the importer made from the earlier text is made anew from the later one (it
-    # may repeat what the update corrects); one a curator wrote is kept.
+    # When the lead changed, a title or summary the importer made from the earlier lead is made anew
+    # (it may repeat what the update corrects); one a curator wrote is kept.
     texts = [p for p in paragraphs_of(body) if not p.startswith("## ")]
-    if texts and meta.get("summary") == enrich.make_summary(texts[0]):
-        meta["summary"] = later[-1].meta["summary"]
-    if texts and meta.get("title") == titles.headline(texts):
-        meta["title"] = later[-1].meta["title"]
+    if texts and lead(later[-1].body) != lead(body):
+        if meta.get("summary") == enrich.make_summary(texts[0]):
+            meta["summary"] = later[-1].meta["summary"]
+        if meta.get("title") == titles.headline(texts):
+            meta["title"] = later[-1].meta["title"]
     updates = list(meta.get("updates") or [])
     for version in later:
         updates.append({"date": version.meta["date"], "note": update_note(body, version.body)})
@@ -341,6 +344,11 @@ def _update_archived(path, meta, later, existing):
 def paragraphs_of(body):
     """The paragraphs of a Markdown body, stripped."""
     return [p.strip() for p in body.split("\n\n") if p.strip()]
+
+
+def lead(body):
+    """The first paragraph of a Markdown body that is not a subheading."""
+    return next((p for p in paragraphs_of(body) if not p.startswith("## ")), "")
 
 
 def adds_nothing(later, earlier):
