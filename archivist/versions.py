@@ -102,7 +102,7 @@ def _update_new(story, first_body, later):
         previous = version.body
     last = later[-1]
     meta = dict(last.meta)
-    if lead(last.body) == lead(first_body):  # the title and summary made from the lead still hold
+    if keeps_lead(last.body, first_body):  # the title and summary made from the lead still hold
         meta["title"], meta["summary"] = story.meta["title"], story.meta["summary"]
     meta["date"] = story.meta["date"]
     meta["modified"] = last.meta["date"]
@@ -119,10 +119,10 @@ def _update_archived(path, meta, later, existing):
     """
     body = next(b for p, _m, b in existing if p == path)
     meta = dict(meta)
-    # When the lead changed, a title or summary the importer made from the earlier lead is made anew
-    # (it may repeat what the update corrects); one a curator wrote is kept.
+    # When the lead was rewritten, a title or summary the importer made from the earlier lead is made
+    # anew (it may repeat what the update corrects); one a curator wrote is kept.
     texts = [p for p in paragraphs_of(body) if not p.startswith("## ")]
-    if texts and lead(later[-1].body) != lead(body):
+    if texts and not keeps_lead(later[-1].body, body):
         if meta.get("summary") == enrich.make_summary(texts[0]):
             meta["summary"] = later[-1].meta["summary"]
         if meta.get("title") == titles.headline(texts):
@@ -149,9 +149,14 @@ def paragraphs_of(body):
     return [p.strip() for p in body.split("\n\n") if p.strip()]
 
 
-def lead(body):
-    """The first paragraph of a Markdown body that is not a subheading."""
-    return next((p for p in paragraphs_of(body) if not p.startswith("## ")), "")
+def keeps_lead(later, earlier):
+    """Whether the lead of ``earlier`` (its first paragraph that is not a subheading) is still in ``later``.
+
+    Paragraphs put before it (the splitter may leave an earnings table of
+    the item before glued to a story) leave the story's title and summary true.
+    """
+    lead = next((p for p in paragraphs_of(earlier) if not p.startswith("## ")), "")
+    return lead in paragraphs_of(later)
 
 
 def adds_nothing(later, earlier):

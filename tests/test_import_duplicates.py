@@ -241,13 +241,13 @@ def test_a_later_version_that_only_drops_paragraphs_is_skipped(tmp_path, capsys)
 
 
 def test_a_version_with_the_same_lead_keeps_the_title_and_summary(tmp_path):
-    # The splitter may leave the next item's earnings table glued to a story: the title stays the story's.
+    # The splitter may leave the item before's earnings table glued to a story: the title stays the story's.
     table = ["Qtly div 54 cts vs 54 cts prior", "Pay May One", "Record April 10"]
     source = write_jsonl(tmp_path / "in.jsonl", [{"paragraphs": FIRST, "date": "2025-03-11"},
-                                                 {"paragraphs": FIRST + table, "date": "2025-03-14",
+                                                 {"paragraphs": table + FIRST, "date": "2025-03-14",
                                                   "title": "Qtly Div 54 Cts vs 54", "summary": "Qtly div."}])
     settings = load_settings(SETTINGS)
     proposed, _ = importer.plan([str(source)], settings, str(tmp_path / "a"), source="N")
     story = proposed[0]
     assert story.meta["title"] != "Qtly Div 54 Cts vs 54" and story.meta["summary"].startswith("Harbour City")
-    assert story.body.endswith("Record April 10\n") and len(story.meta["updates"]) == 1
+    assert story.body.startswith("Qtly div") and len(story.meta["updates"]) == 1
