@@ -182,7 +182,8 @@ def test_import_help_lists_every_option(capsys):
     with pytest.raises(SystemExit):
         main(["import", "--help"])
     text = capsys.readouterr().out
-    for option in ("--source", "--date", "--category", "--out", "--settings", "--dry-run", "--json", "--format"):
+    for option in ("--source", "--date", "--category", "--out", "--settings", "--dry-run", "--json", "--format",
+                   "--duplicates"):
         assert option in text
 
 
