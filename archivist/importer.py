@@ -11,7 +11,7 @@
   told again (``archivist.versions``): with ``duplicates="update"`` it becomes
   an update of that story, with ``"skip"`` it is skipped, with ``"error"`` it
   is left for the check to refuse.
-- An existing file is never overwritten silently: a taken slug gets -2, -3, ...; each
+- A new article never overwrites a file: a taken slug gets -2, -3, ...; each
   file is written to a temporary file in the target folder, then linked to
   its final name (which fails if the name exists) and the temporary removed.
 - Every new article passes the checks of the build (``archivist.checks``,
@@ -54,6 +54,7 @@ class Proposed:
     similarity: float = 0.0  # how alike (Jaccard of the word 5-grams, as the near-duplicate check measures)
     action: str = "new"  # "new", "update" (of duplicate_of) or "skip"
     backup: str = ""  # when target is an archived file updated in place: where its earlier bytes are kept
+
 
 DUPLICATE_MODES = ("update", "skip", "error")
 

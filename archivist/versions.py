@@ -78,7 +78,11 @@ def fold(proposed, existing, settings, mode):
             if not isinstance(story, str):
                 first_bodies.setdefault(id(story), story.body)
             item.action = "update"
-            chains.setdefault(story if isinstance(story, str) else id(story), [story]).append(item)
+            chain = chains.setdefault(story if isinstance(story, str) else id(story), [story])
+            chain.append(item)
+            if id(item) in chains:  # a story with versions of its own (an earlier pass): they are this one's
+                chain.extend(chains.pop(id(item))[1:])
+                item.body = first_bodies.pop(id(item))
         for chain in chains.values():
             story, latest = chain[0], max(chain[1:], key=order)
             if isinstance(story, str):

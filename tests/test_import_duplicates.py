@@ -251,3 +251,23 @@ def test_a_version_with_the_same_lead_keeps_the_title_and_summary(tmp_path):
     story = proposed[0]
     assert story.meta["title"] != "Qtly Div 54 Cts vs 54" and story.meta["summary"].startswith("Harbour City")
     assert story.body.startswith("Qtly div") and len(story.meta["updates"]) == 1
+
+
+def test_a_story_found_to_be_a_version_brings_its_own_versions_along(tmp_path):
+    # B is not alike enough to A, C is a version of B, and once B's text is C's, B is a version of A:
+    # one article, with both updates.
+    words = [f"word{n}" for n in range(100)]
+
+    def changed(positions):
+        return " ".join(f"other{n}" if n in positions else w for n, w in enumerate(words)) + "."
+
+    a, b, c = changed(set()), changed({20, 50, 80}), changed({20, 50})
+    source = write_jsonl(tmp_path / "in.jsonl", [{"paragraphs": [a], "date": "2025-03-10"},
+                                                 {"paragraphs": [b], "date": "2025-03-11"},
+                                                 {"paragraphs": [c], "date": "2025-03-12"}])
+    settings = load_settings(SETTINGS)
+    proposed, _ = importer.plan([str(source)], settings, str(tmp_path / "a"), source="N")
+    assert [p.action for p in proposed] == ["new", "update", "update"]
+    story = proposed[0]
+    assert [u["date"].isoformat() for u in story.meta["updates"]] == ["2025-03-11", "2025-03-12"]
+    assert story.body == c + "\n" and importer.problems(proposed, settings, str(tmp_path / "a")) == []
