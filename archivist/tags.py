@@ -7,8 +7,10 @@ words ("Wu" for "Wu Weiren") and by its acronym ("DSEL") count for the full
 name. Candidates are ranked by mentions, with a bonus for the lead
 paragraph; the source itself ("Global Times") and bare calendar words are left
 out. Tags are normalised (spaces collapsed, a possessive "'s" dropped, key
-phrases in Title Case) and an existing tag of the archive with the same slug
-or the same singular form replaces the new spelling.
+phrases in Title Case) and a known tag with the same slug, the same singular
+form or the same key for the checks (case, spaces and signs ignored) replaces
+the new spelling (``Spellings``: the archive's tags, then, during an import,
+those of the articles before).
 
 ``top_up`` makes sure an article has at least ``MIN_TAGS`` tags (what the
 archive's checks expect): given tags that are too few are completed with
