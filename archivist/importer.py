@@ -6,7 +6,12 @@
 - An article whose normalised body text (lower case, letters and digits only)
   has the fingerprint of an article already in the archive, or of an earlier
   article of the same import, is skipped and reported, never written twice.
-- An existing file is never overwritten: a taken slug gets -2, -3, ...; each
+- A near-duplicate (as alike as the ``near-duplicate`` check finds) of an
+  earlier record of the input or of an archived article is the same story
+  told again (``archivist.versions``): with ``duplicates="update"`` it becomes
+  an update of that story, with ``"skip"`` it is skipped, with ``"error"`` it
+  is left for the check to refuse.
+- A new article never overwrites a file: a taken slug gets -2, -3, ...; each
   file is written to a temporary file in the target folder, then linked to
   its final name (which fails if the name exists) and the temporary removed.
 - Every new article passes the checks of the build (``archivist.checks``,
@@ -15,7 +20,10 @@
   ``INPUT:FIRST-LAST: message``, and the command writes nothing when there
   is one.
 - Nothing is half-written: all files are staged first; if any step fails, the
-  files this run created are removed and the error is raised.
+  files this run created are removed and the error is raised. An archived
+  article updated in place is first kept whole as a hidden backup beside it
+  (``.NAME.md.bak``, which neither Pelican nor the checks read), and put back
+  if the import fails.
 """
 
 import dataclasses
@@ -24,7 +32,9 @@ import hashlib
 import os
 import re
 
-from . import checks, enrich, frontmatter, reading, slugs, splitting
+import yaml
+
+from . import checks, enrich, frontmatter, reading, slugs, splitting, tags, versions
 from .errors import ArchivistError, FrontMatterError, InputError
 
 
@@ -40,6 +50,13 @@ class Proposed:
     target: str = ""  # file it is written to (empty when skipped)
     confidence: float = 1.0  # of the cut before it (splitting.split_scored); 1.0 when the input separates articles
     skipped_as: str = ""  # existing file with the same text
+    duplicate_of: str = ""  # the story this record repeats: an archived file or INPUT:LINE of an earlier record
+    similarity: float = 0.0  # how alike (Jaccard of the word 5-grams, as the near-duplicate check measures)
+    action: str = "new"  # "new", "update" (of duplicate_of) or "skip"
+    backup: str = ""  # when target is an archived file updated in place: where its earlier bytes are kept
+
+
+DUPLICATE_MODES = ("update", "skip", "error")
 
 
 @dataclasses.dataclass
@@ -64,8 +81,31 @@ def fingerprint(body):
 
 
 def render_body(paragraphs):
-    """Markdown body: paragraphs separated by blank lines, subheadings as '## '."""
-    return "\n\n".join(f"## {p.text}" if p.heading else p.text for p in paragraphs) + "\n"
+    """Markdown body: paragraphs separated by blank lines, subheadings as '## '.
+
+    The input is text, not markup: a '<' is written as '&lt;' so that a wire's
+    ticker code ("<EXCO>") reads as written instead of becoming an HTML tag
+    that the build's sanitiser would strip (and `archivist check` refuse).
+    """
+    return "\n\n".join(f"## {text}" if p.heading else text
+                         for p, text in ((p, p.text.replace("<", "&lt;")) for p in paragraphs)) + "\n"
+
+
+def render_article(meta, body):
+    """The article file: ``frontmatter.render``, with ``updates`` written as a block list of
+    ``date:``/``note:`` pairs (the corrections log's form) after the other keys."""
+    updates = meta.get("updates") or []
+    text = frontmatter.render({k: v for k, v in meta.items() if k != "updates"}, body)
+    if not updates:
+        return text
+    lines = ["updates:"]
+    for update in updates:
+        date = update["date"]
+        lines.append(f"  - date: {date.isoformat() if hasattr(date, 'isoformat') else date}")
+        note = yaml.safe_dump(update["note"], allow_unicode=True, width=10**9).removesuffix("\n...\n").rstrip("\n")
+        lines.append(f"    note: {note}")
+    head, rest = text.split("\n---\n", 1)
+    return head + "\n" + "\n".join(lines) + "\n---\n" + rest
 
 
 def scan_archive(folder):
@@ -100,14 +140,17 @@ def articles_of(documents):
 
 
 def plan(inputs, settings, out_dir, reference_date=None, source="", category=None, fmt=None,
-         progress=None):
+         progress=None, duplicates="update"):
     """Read, split and enrich ``inputs``; return (proposed articles, notes).
 
     ``progress(total)`` may return a callable advanced once per article.
+    ``duplicates`` says what becomes of a near-duplicate: one of DUPLICATE_MODES.
     """
     topics = settings["ARCHIVE_TOPICS"]
     if category is not None and category not in topics:
         raise ArchivistError(f"--category {category!r} is not one of ARCHIVE_TOPICS: {', '.join(topics)}")
+    if duplicates not in DUPLICATE_MODES:
+        raise ArchivistError(f"duplicates must be one of {', '.join(DUPLICATE_MODES)}, not {duplicates!r}")
     documents, notes = [], []
     for path in inputs:
         read, read_notes = reading.read_input(path, fmt)
@@ -122,6 +165,9 @@ def plan(inputs, settings, out_dir, reference_date=None, source="", category=Non
         source,
         category,
     )
+    # One spelling per tag: the archive's first, then the first met in this import.
+    spellings = tags.Spellings(context.existing_tags)
+    context = dataclasses.replace(context, existing_tags=spellings)
     taken = {os.path.splitext(name)[0].split("-", 3)[-1] for path, _m, _b in existing for name in [os.path.basename(path)]}
     taken |= {str(m.get("slug")) for _p, m, _b in existing if m.get("slug")}
     units = list(articles_of(documents))
@@ -139,19 +185,38 @@ def plan(inputs, settings, out_dir, reference_date=None, source="", category=Non
         if given_category and given_category not in topics:
             raise InputError(f"category {given_category!r} is not one of ARCHIVE_TOPICS: {', '.join(topics)}",
                              path=document.path, line=lines[0])
+        item.meta = tidy(meta, spellings)
+        spellings.add(item.meta["tags"])
         if item.fingerprint in known:
             item.skipped_as, meta["slug"] = known[item.fingerprint]
+            item.action = "skip"
         else:
-            meta["slug"] = slugs.unique_slug(meta["title"], settings, taken)
-            taken.add(meta["slug"])
-            known[item.fingerprint] = (f"{document.path}:{lines[0]}", meta["slug"])
-            date = meta["date"]
-            item.target = os.path.join(out_dir, f"{date:%Y}", f"{date:%Y-%m-%d}-{meta['slug']}.md")
-        item.meta = meta
+            known[item.fingerprint] = (f"{document.path}:{lines[0]}", "")
         proposed.append(item)
         if advance:
             advance()
+    if duplicates != "error":
+        versions.fold(proposed, existing, settings, duplicates)
+    for item in proposed:
+        item.fingerprint = fingerprint(item.body)  # an updated story's text is its last version's
+    for item in proposed:
+        if item.action == "new":
+            meta = item.meta
+            meta["slug"] = slugs.unique_slug(meta["title"], settings, taken)
+            taken.add(meta["slug"])
+            item.target = os.path.join(out_dir, f"{meta['date']:%Y}", f"{meta['date']:%Y-%m-%d}-{meta['slug']}.md")
     return proposed, notes
+
+
+def tidy(meta, spellings):
+    """``meta`` as the checks want it: text values trimmed, one spelling per tag, each tag once."""
+    for key in ("title", "summary", "source", "source_url", "category"):
+        if isinstance(meta.get(key), str):
+            meta[key] = " ".join(meta[key].split())
+    if isinstance(meta.get("summary"), str):  # rendered as Markdown, like the body: text, not tags
+        meta["summary"] = meta["summary"].replace("<", "&lt;")
+    meta["tags"] = spellings.reuse([tags.normalise(t) for t in meta["tags"] if tags.normalise(t)])
+    return meta
 
 
 def problems(proposed, settings, out_dir, today=None):
@@ -167,10 +232,12 @@ def problems(proposed, settings, out_dir, today=None):
         archive = checks.archive_files(settings)
     else:
         archive = [f for f in checks.walk_files(out_dir) if f.endswith(".md")] if os.path.isdir(out_dir) else []
-    existing = [checks.read_file(path, opts, shown_as=checks.display_path(path)) for path in archive]
     new = [item for item in proposed if item.target]
+    rewritten = {os.path.abspath(item.target) for item in new if item.backup}
+    existing = [checks.read_file(path, opts, shown_as=checks.display_path(path)) for path in archive
+                if os.path.abspath(path) not in rewritten]
     planned = [
-        checks.read(checks.display_path(item.target), frontmatter.render(item.meta, item.body).encode("utf-8"), opts)
+        checks.read(checks.display_path(item.target), render_article(item.meta, item.body).encode("utf-8"), opts)
         for item in new
     ]
     index = checks.ArchiveIndex(existing + planned, settings)
@@ -183,8 +250,12 @@ def problems(proposed, settings, out_dir, today=None):
 
 
 def write(proposed):
-    """Write the new articles of ``proposed`` all or nothing; return the paths written."""
-    staged, written = [], []
+    """Write the new articles of ``proposed`` all or nothing; return the paths written.
+
+    A new article never replaces a file; an archived article being updated
+    (``item.backup`` set) is first linked to its backup name, then replaced.
+    """
+    staged, written, replaced = [], [], []
     try:
         for item in proposed:
             if not item.target:
@@ -196,26 +267,37 @@ def write(proposed):
             # tempfile.mkstemp one could come between creating it and
             # recording its name.
             temp = os.path.join(folder, f".import-{os.getpid()}-{len(staged)}.tmp")
-            staged.append((temp, item.target))
+            staged.append((temp, item))
             handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(frontmatter.render(item.meta, item.body))
-        for temp, target in staged:
-            if os.path.lexists(target):
-                raise ArchivistError("already exists; not overwritten (nothing was written)", path=target)
+                stream.write(render_article(item.meta, item.body))
+        for temp, item in staged:
+            if item.backup:
+                os.link(item.target, item.backup)  # fails if the backup name is taken: nothing is lost
+                replaced.append(item)
+                os.replace(temp, item.target)
+                written.append(item.target)
+                continue
+            if os.path.lexists(item.target):
+                raise ArchivistError("already exists; not overwritten (nothing was written)", path=item.target)
             try:
-                os.link(temp, target)
+                os.link(temp, item.target)
             except FileExistsError:
-                raise ArchivistError("already exists; not overwritten (nothing was written)", path=target) from None
+                raise ArchivistError("already exists; not overwritten (nothing was written)",
+                                     path=item.target) from None
             except OSError:  # a file system without hard links: the check above guards it
-                os.replace(temp, target)
-            written.append(target)
+                os.replace(temp, item.target)
+            written.append(item.target)
     except BaseException:
+        restored = {item.target for item in replaced}
         for target in written:
-            os.unlink(target)
+            if target not in restored:
+                os.unlink(target)
+        for item in replaced:
+            os.replace(item.backup, item.target)
         raise
     finally:
-        for temp, _target in staged:
+        for temp, _item in staged:
             if os.path.exists(temp):
                 os.unlink(temp)
     return written

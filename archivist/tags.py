@@ -7,8 +7,10 @@ words ("Wu" for "Wu Weiren") and by its acronym ("DSEL") count for the full
 name. Candidates are ranked by mentions, with a bonus for the lead
 paragraph; the source itself ("Global Times") and bare calendar words are left
 out. Tags are normalised (spaces collapsed, a possessive "'s" dropped, key
-phrases in Title Case) and an existing tag of the archive with the same slug
-or the same singular form replaces the new spelling.
+phrases in Title Case) and a known tag with the same slug, the same singular
+form or the same key for the checks (case, spaces and signs ignored) replaces
+the new spelling (``Spellings``: the archive's tags, then, during an import,
+those of the articles before).
 
 ``top_up`` makes sure an article has at least ``MIN_TAGS`` tags (what the
 archive's checks expect): given tags that are too few are completed with
@@ -18,6 +20,7 @@ then its most frequent words.
 
 import re
 
+from .checks.index import tag_key
 from .slugs import text_key
 from .words import STOPWORDS, names, stem, tokens
 
@@ -45,18 +48,45 @@ def _key(tag):
     return " ".join(stem(w) for w in text_key(tag).split("-"))
 
 
+class Spellings:
+    """One spelling per tag: the first met of each (the archive's, then this import's).
+
+    Two tags are one when they share a slug ("U.S." and "US"), a singular
+    form ("Bank" and "Banks") or the checks' key, which ignores case and every
+    space or sign ("TimeWarner" and "Time Warner", "GenCorp" and "Gencorp").
+    """
+
+    def __init__(self, tags=()):
+        self.known = {}
+        self.add(tags)
+
+    def add(self, tags):
+        """Remember the spelling of each tag not known yet."""
+        for tag in tags:
+            for key in _keys(tag):
+                self.known.setdefault(key, tag)
+
+    def reuse(self, tags):
+        """``tags`` with each replaced by its known spelling, each tag once."""
+        out, seen = [], set()
+        for tag in tags:
+            chosen = next((self.known[k] for k in _keys(tag) if k in self.known), tag)
+            if tag_key(chosen) not in seen:
+                out.append(chosen)
+                seen.add(tag_key(chosen))
+        return out
+
+
+def _keys(tag):
+    return (text_key(tag), _key(tag), "=" + tag_key(tag))
+
+
 def reuse_spelling(tags, existing):
-    """Replace each tag by the archive's spelling of the same tag, when there is one."""
-    known = {}
-    for tag in existing:
-        known.setdefault(text_key(tag), tag)
-        known.setdefault(_key(tag), tag)
-    out = []
-    for tag in tags:
-        chosen = known.get(text_key(tag)) or known.get(_key(tag)) or tag
-        if chosen not in out:
-            out.append(chosen)
-    return out
+    """Replace each tag by the archive's spelling of the same tag, when there is one.
+
+    ``existing`` is a list of tags or a ``Spellings``.
+    """
+    return (existing if isinstance(existing, Spellings) else Spellings(existing)).reuse(tags)
 
 
 def candidates(paragraphs, exclude=()):
@@ -68,7 +98,7 @@ def candidates(paragraphs, exclude=()):
     excluded = {text_key(e) for e in exclude if e}
     scores, order = {}, {}
     acronyms = dict(re.findall(r"([A-Z][\w'&-]*(?: (?:of |and |the |for |& )?[A-Z][\w'&-]*)+) \(([A-Z]{2,6})\)", text))
-    expansion = {acronym: name for name, acronym in acronyms.items()}
+    expansion = {acronym: normalise(name) for name, acronym in acronyms.items()}
     for position, name in enumerate(names(text)):
         name = normalise(_ABBREVIATED_END.sub("", name))
         if name in expansion:

@@ -123,7 +123,7 @@ def test_jsonl_values_win_and_lines_are_record_lines(tmp_path, capsys):
     assert articles[0]["category"] == "Culture" and articles[0]["date"] == "2025-01-02"
     assert [a["lines"] for a in articles] == [[1, 1], [2, 2]]
     assert set(articles[0]) == {"title", "slug", "date", "category", "tags", "summary", "source", "lines",
-                                "confidence"}
+                                "confidence", "action"}
 
 
 def test_category_option_is_checked(tmp_path, capsys):
@@ -182,7 +182,8 @@ def test_import_help_lists_every_option(capsys):
     with pytest.raises(SystemExit):
         main(["import", "--help"])
     text = capsys.readouterr().out
-    for option in ("--source", "--date", "--category", "--out", "--settings", "--dry-run", "--json", "--format"):
+    for option in ("--source", "--date", "--category", "--out", "--settings", "--dry-run", "--json", "--format",
+                   "--duplicates"):
         assert option in text
 
 

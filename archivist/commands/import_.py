@@ -33,6 +33,9 @@ def configure(subparsers):
     parser.add_argument("--settings", default=DEFAULT_SETTINGS_FILE, help="Pelican settings (default: %(default)s)")
     parser.add_argument("--dry-run", action="store_true", help="write nothing; print the proposed articles")
     parser.add_argument("--json", action="store_true", help="with --dry-run, print JSON instead of a table")
+    parser.add_argument("--duplicates", choices=importer.DUPLICATE_MODES, default="update",
+                        help="a record nearly the same as an earlier one or an archived article: make it an "
+                        "update of that story, skip it, or refuse the import (default: %(default)s)")
     parser.add_argument("--format", choices=("auto",) + reading.FORMATS, default="auto",
                         help="input format (default: detected)")
     parser.set_defaults(func=run)
@@ -51,7 +54,7 @@ def run(args):
         warnings.filterwarnings("ignore", "Surrogate character", RuntimeWarning)
         proposed, notes = importer.plan(
             args.inputs, settings, out_dir, reference, args.source, args.category,
-            None if args.format == "auto" else args.format, progress,
+            None if args.format == "auto" else args.format, progress, args.duplicates,
         )
     refuse_surrogates(proposed)
     for note in notes:
@@ -72,13 +75,28 @@ def run(args):
     except OSError as exc:  # a full disk, a folder we may not write to: nothing was written
         raise write_error(exc) from None
     for item in proposed:
-        if item.skipped_as:
-            print(log_line(f"skipped {item.path}:{item.lines[0]}-{item.lines[1]}: already imported as {item.skipped_as}"))
+        if item.action != "new" and not item.target:
+            print(log_line(describe(item)))
+        elif item.backup:
+            print(log_line(f"{describe(item)}; the earlier file is kept as {os.path.relpath(item.backup)}"))
     for path in written:
         print(log_line(f"wrote {os.path.relpath(path)}"))
-    skipped = sum(1 for item in proposed if item.skipped_as)
-    print(f"{len(written)} article(s) written, {skipped} skipped as already imported")
+    updates = sum(1 for item in proposed if item.action == "update")
+    skipped = sum(1 for item in proposed if item.action == "skip")
+    print(f"{len(written)} article(s) written, {skipped} skipped (already imported or repeated), "
+          f"{updates} update(s) of a story")
     return 0
+
+
+def describe(item):
+    """One line on what becomes of a record that repeats a story."""
+    where = f"{item.path}:{item.lines[0]}-{item.lines[1]}"
+    if item.skipped_as:
+        return f"skipped {where}: already imported as {item.skipped_as}"
+    alike = f"{item.similarity:.0%} alike"
+    if item.action == "skip":
+        return f"skipped {where}: repeats {item.duplicate_of} ({alike})"
+    return f"update {where}: a later version of {item.duplicate_of} ({alike})"
 
 
 def refuse_surrogates(proposed):
@@ -106,6 +124,14 @@ def as_json(proposed):
             "source": item.meta["source"],
             "lines": list(item.lines),
             "confidence": item.confidence,
+            "action": item.action,
+            **({"duplicate_of": item.skipped_as or item.duplicate_of,
+                "similarity": round(item.similarity if item.duplicate_of else 1.0, 3)}
+               if item.action != "new" else {}),
+            **({"modified": item.meta["modified"].isoformat(), "updates": [
+                {"date": u["date"].isoformat(), "note": u["note"]} for u in item.meta["updates"]]}
+               if item.meta.get("updates") and item.target else {}),
+            **({"rewrites": item.target, "backup": item.backup} if item.backup else {}),
         }
         for item in proposed
     ]
@@ -116,7 +142,16 @@ def as_table(proposed):
     """One row per article; the cut column is the confidence of the cut before it, '?' when low."""
     rows = [("lines", "cut", "date", "topic", "title", "tags")]
     for item in proposed:
-        title = item.meta["title"] + (" (skipped: already imported)" if item.skipped_as else "")
+        title = item.meta["title"]
+        if item.skipped_as:
+            title += " (skipped: already imported)"
+        elif item.action == "skip":
+            title += f" (skipped: repeats {item.duplicate_of}, {item.similarity:.0%} alike)"
+        elif item.action == "update":
+            title += f" (update of {item.duplicate_of}, {item.similarity:.0%} alike"
+            title += f"; rewrites it, backup {item.backup})" if item.backup else ")"
+        elif item.meta.get("updates"):
+            title += f" ({len(item.meta['updates'])} update(s) below)"
         rows.append((
             f"{item.lines[0]}-{item.lines[1]}",
             f"{item.confidence:.2f}" + (" ?" if item.confidence < LOW_CONFIDENCE else ""),
