@@ -20,7 +20,8 @@ from archivist.html_text import html_to_text, reused_by_markup
 
 from . import analysis
 from . import documents as documents_module
-from .analysis import CORRECTION, FIELDS, PREFIX_FIELDS, QUERY, REF, STOP_WORDS, TITLE_FIELD, WORD_FIELDS
+from .analysis import (CORRECTION, FIELDS, PREFIX_FIELDS, QUERY, REF, STOP_WORDS, TERM_MAX, TITLE_FIELD,
+                       WORD_FIELDS)
 from .documents import WRITTEN, analysis_of, doc_entries, facets, passages
 from .lunr_compat import LUNR_VERSION
 from .shards import js_order, packed, prefix_rule, shard_makers
@@ -43,7 +44,7 @@ def manifest(firsts, documents, topics, options, word_firsts=()):
         "titleField": TITLE_FIELD,
         "query": {**QUERY, "prefixMin": options["prefix_min"],
                   "prefixMaxShards": options["prefix_max_shards"]},
-        "analysis": {"stopWords": STOP_WORDS},
+        "analysis": {"stopWords": STOP_WORDS, "termMax": TERM_MAX},
         "termShards": firsts,
         "wordShards": list(word_firsts),
         "correction": CORRECTION,
