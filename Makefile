@@ -10,7 +10,7 @@ OUTPUT := output
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: site test test-fast serve publish clean dist bench bench-import bench-search deps data
+.PHONY: site test test-fast serve publish clean dist bench bench-import bench-search bench-lighthouse deps data
 
 site: deps
 	$(BIN)/pelican content -o $(OUTPUT) -s pelicanconf.py $(PELICAN_OPTS)
@@ -57,6 +57,10 @@ bench-import: deps
 
 bench-search: deps
 	$(BIN)/python -m bench.search
+
+# Lighthouse scores per page kind; installs lighthouse into .cache/lighthouse at first use.
+bench-lighthouse: deps
+	$(BIN)/python -m bench.lighthouse $(LIGHTHOUSE_OPTS)
 
 clean:
 	rm -rf $(OUTPUT) dist .cache
