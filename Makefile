@@ -10,7 +10,7 @@ OUTPUT := output
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: site test test-fast serve publish clean dist bench bench-import bench-search bench-pages deps data
+.PHONY: site test test-fast serve publish clean dist bench bench-import bench-search bench-pages bench-lighthouse deps data
 
 site: deps
 	$(BIN)/pelican content -o $(OUTPUT) -s pelicanconf.py $(PELICAN_OPTS)
@@ -61,6 +61,10 @@ bench-search: deps
 # Every page <= 100 KB and <= 1,500 elements at 10,000 articles (BENCH_PAGES_OPTS="--articles 20000").
 bench-pages: deps
 	$(BIN)/python -m bench.pages $(BENCH_PAGES_OPTS)
+
+# Lighthouse scores per page kind; installs lighthouse into .cache/lighthouse at first use.
+bench-lighthouse: deps
+	$(BIN)/python -m bench.lighthouse $(LIGHTHOUSE_OPTS)
 
 clean:
 	rm -rf $(OUTPUT) dist .cache

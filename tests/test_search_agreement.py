@@ -36,7 +36,26 @@ TRICKY_TEXTS = [
     "\u00a0non\u2009breaking\u2028line\u2029para\ufeffbom",
     "E-Mail e\u2010mail U.S.-China US us IT it 2,850 1,000,000 1,2,3 3G A380 e.g. bbc.co.uk U.S.'s",
     "talked talking talks merged mergers generously yelling added happy happiness",
+    # Longer than analysis.TERM_MAX: cut by characters (not UTF-16 units), the lower case cut again.
+    "x" * 200 + " " + "talking" * 12 + " " + "a" * 63 + "'s " + "b" * 62 + "'s U." * 40,
+    "\U00020000" * 70 + " " + "\U0001d400" * 65 + "b " + "İ" * 40 + " " + "ΣΑΣ" * 30,
+    "-".join(["co"] * 40) + " " + "e-" + "mail" * 20 + " 1" + ",000" * 30 + " 3." + "5" * 80,
 ]
+# An article of words longer than analysis.TERM_MAX (its title one of them): the index holds them cut.
+LONG_WORDS = ["Ferries" * 12, "harbour" * 10 + "'s", "e-" + "timetable" * 8, "\U00020000" * 70, "1" + ",000" * 30]
+LONG_WORDS_ARTICLE = f"""---
+title: {LONG_WORDS[0]}
+date: 2025-04-02
+category: Politics
+tags:
+  - Ferries
+summary: The {LONG_WORDS[1]} pier and its {LONG_WORDS[2]} were shown.
+source: Valley Gazette
+slug: long-words
+---
+
+A body of long words: {" ".join(LONG_WORDS)}, and short ones.
+"""
 
 
 def build_small_site(tmp, common_docs=3, common_prefix_docs=1, parallel=True, check=True):
@@ -45,6 +64,7 @@ def build_small_site(tmp, common_docs=3, common_prefix_docs=1, parallel=True, ch
         target = content / "articles" / path.relative_to(ROOT / "content" / "articles")
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(path, target)
+    (content / "articles" / "2025" / "long-words.md").write_text(LONG_WORDS_ARTICLE, encoding="utf-8")
     # A settings file, not `-e SEARCH=...`: build_site passes each extra setting
     # as its own `-e`, and Pelican keeps only the last one (CACHE_PATH).
     settings = tmp / "tiny_shards.py"
@@ -89,7 +109,7 @@ def query_set(search_dir, manifest):
     # "constructor": a plain object's lookup would find Object.prototype.constructor.
     queries.update(["money", "monies", "China’s satellites", "the", "zzzz nothing", "u.s. ports", "sat", "e-mail",
                     "US trade", "talked", "2,850",
-                    "constructor", "the constructor", "constructor rule"])
+                    "constructor", "the constructor", "constructor rule", *LONG_WORDS, " ".join(LONG_WORDS[:2])])
     return sorted(queries)
 
 
@@ -184,8 +204,13 @@ def test_analyzers_agree_on_tricky_text_the_vocabulary_and_every_word(small_site
         written.update(analysis.words(path.read_text(encoding="utf-8")))
     assert len(written) > 1000
     texts = TRICKY_TEXTS + sorted(vocabulary) + sorted(written - vocabulary)
-    from_node = node_search(small_site, [], texts)["analyze"]
-    assert {text: analysis.analyze(text) for text in texts} == from_node
+    from_node = node_search(small_site, [], texts)
+    assert {text: analysis.analyze(text) for text in texts} == from_node["analyze"]
+    assert {text: analysis.words(text) for text in texts} == from_node["written"]
+    assert {text: analysis.title_term(text) for text in texts} == from_node["titles"]
+    # The long words are cut, and the index holds them so.
+    assert {len(term) for text in TRICKY_TEXTS for term in analysis.analyze(text)} >= {analysis.TERM_MAX}
+    assert max(map(len, vocabulary)) == analysis.TERM_MAX
 
 
 def test_the_same_articles_give_byte_identical_search_files(small_site, tmp_path):

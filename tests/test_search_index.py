@@ -12,6 +12,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from archivist.files import write_if_changed
 from archivist.html_text import html_to_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
@@ -438,6 +439,17 @@ def test_write_files_leaves_files_with_the_same_bytes_alone(tmp_path):
     for text in ("a", "a longer text", "the same size", "the same SIZE", ""):
         search_output.write_files(tmp_path / "out", iter([("t/1.js", text)]), lunr_js)
         assert (search / "t" / "1.js").read_text(encoding="utf-8") == text
+
+
+def test_the_shared_write_if_changed_says_whether_it_wrote_and_makes_folders(tmp_path):
+    # archivist.files.write_if_changed, the search files' and the citation pages' (str paths there).
+    path = str(tmp_path / "new" / "folder" / "file.js")
+    assert write_if_changed(path, b"first") is True
+    os.utime(path, ns=(0, 0))
+    assert write_if_changed(path, b"first") is False
+    assert os.stat(path).st_mtime_ns == 0
+    assert write_if_changed(path, b"1st") is True
+    assert Path(path).read_bytes() == b"1st"
 
 
 def test_missing_lunr_js_says_how_to_get_it(tmp_path):

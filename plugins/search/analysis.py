@@ -40,6 +40,12 @@ STOP_WORDS = sorted(LUNR_STOP_WORDS)
 # - candidates: the corrections kept per word, the nearest, then the most frequent;
 # - boost: a correction's weight against a word as written.
 CORRECTION = {"minLength": 4, "twoEditsFrom": 7, "fewDocs": 3, "candidates": 3, "boost": 0.5}
+# The longest index term, in characters (code points): a longer word, and a title's
+# whole-title term, are cut to their first TERM_MAX. Words that long are data
+# (a hash, a URL, base64) or an attack, and every cost of a term (the build's
+# prefix clauses, lunr.js's token set, the word list) grows with its length;
+# cut rather than dropped, the same long word in a query still finds them.
+TERM_MAX = 64
 
 # A word: letters and digits, joined by inner apostrophes, dots and hyphens
 # ("don't", "u.s", "3.5", "e-mail"), and digit groups joined by commas ("2,850").
@@ -67,8 +73,13 @@ def tokens(text):
     else empty; ``acronym`` says the word was written in capitals or initials
     ("US", "U.S."), which are never stop words.
     """
-    found = map(_token, _TOKEN_RE.findall(unicodedata.normalize("NFC", text).replace("\u2019", "'")))
+    found = map(_token, _raw_tokens(text))
     return [token for token in found if token]
+
+
+def _raw_tokens(text):
+    """The tokens of ``text`` as written, each cut to TERM_MAX characters."""
+    return [token[:TERM_MAX] for token in _TOKEN_RE.findall(unicodedata.normalize("NFC", text).replace("\u2019", "'"))]
 
 
 # Per distinct token (an archive repeats each thousands of times), cached: the
@@ -76,7 +87,8 @@ def tokens(text):
 @functools.lru_cache(maxsize=500_000)
 def _token(token):
     """(word, parts, acronym) of one token (see :func:`tokens`), None when nothing is left of it."""
-    lower = token.lower()
+    # Cut again: lower case may be longer ("İ" is two characters).
+    lower = token.lower()[:TERM_MAX]
     segments = [strip_possessive(_joined(segment)) for segment in _HYPHENS_RE.split(strip_possessive(lower))]
     word = "".join(segments)
     if not word:
@@ -123,9 +135,14 @@ def term(word, acronym=False):
 def analyze(text):
     """Index terms of ``text``: each word's (see :func:`tokens`), then its parts', stop words dropped."""
     terms = []
-    for token in _TOKEN_RE.findall(unicodedata.normalize("NFC", text).replace("\u2019", "'")):
+    for token in _raw_tokens(text):
         terms += _token_terms(token)
     return terms
+
+
+def title_term(text):
+    """The whole-title term of ``text`` (the ``fulltitle`` field's, a query's title clause), None if empty."""
+    return " ".join(analyze(text))[:TERM_MAX] or None
 
 
 def plan_query(text, prefix_min=DEFAULTS["prefix_min"]):
@@ -143,5 +160,4 @@ def plan_query(text, prefix_min=DEFAULTS["prefix_min"]):
         prefix = stem(word) if last and len(word) >= prefix_min else None
         if found or prefix:
             planned.append({"term": found, "prefix": prefix})
-    title = " ".join(analyze(text)) or None
-    return {"words": planned, "title": title}
+    return {"words": planned, "title": title_term(text)}

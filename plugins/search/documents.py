@@ -10,7 +10,7 @@ import orjson
 
 from archivist.html_text import html_to_text
 
-from .analysis import analyze, correctable, words
+from .analysis import analyze, correctable, title_term, words
 
 # The key of a document's written words in its analysis (beside the lunr fields).
 WRITTEN = "written"
@@ -42,7 +42,7 @@ def analyzed_fields(doc):
         "topic": analyze(doc["topic"]),
         "summary": analyze(doc["summary"]),
         "body": analyze(doc["body"]),
-        "fulltitle": [" ".join(analyze(doc["title"]))] if analyze(doc["title"]) else [],
+        "fulltitle": list(filter(None, [title_term(doc["title"])])),
     }
 
 

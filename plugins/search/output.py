@@ -9,18 +9,19 @@ always give the same bytes.
 import functools
 import json
 from collections import Counter
-import os
 import re
 from pathlib import Path
 
 import orjson
 
 from archivist import background, build_cache, html_text
+from archivist.files import write_if_changed
 from archivist.html_text import html_to_text, reused_by_markup
 
 from . import analysis
 from . import documents as documents_module
-from .analysis import CORRECTION, FIELDS, PREFIX_FIELDS, QUERY, REF, STOP_WORDS, TITLE_FIELD, WORD_FIELDS
+from .analysis import (CORRECTION, FIELDS, PREFIX_FIELDS, QUERY, REF, STOP_WORDS, TERM_MAX, TITLE_FIELD,
+                       WORD_FIELDS)
 from .documents import WRITTEN, analysis_of, doc_entries, facets, passages
 from .lunr_compat import LUNR_VERSION
 from .shards import js_order, packed, prefix_rule, shard_makers
@@ -43,7 +44,7 @@ def manifest(firsts, documents, topics, options, word_firsts=()):
         "titleField": TITLE_FIELD,
         "query": {**QUERY, "prefixMin": options["prefix_min"],
                   "prefixMaxShards": options["prefix_max_shards"]},
-        "analysis": {"stopWords": STOP_WORDS},
+        "analysis": {"stopWords": STOP_WORDS, "termMax": TERM_MAX},
         "termShards": firsts,
         "wordShards": list(word_firsts),
         "correction": CORRECTION,
@@ -219,9 +220,9 @@ def write_files(output_path, files, lunr_js, writers=1, porter2_js=None):
         _write_share(root, files, 0, 1)
     for helper in helpers:
         helper.wait()
-    _write_if_changed(root / "lunr.js", lunr_js.read_bytes())
+    write_if_changed(root / "lunr.js", lunr_js.read_bytes())
     if porter2_js is not None:
-        _write_if_changed(root / "porter2.js", script_of_module(porter2_js.read_text(encoding="utf-8"), "porter2"))
+        write_if_changed(root / "porter2.js", script_of_module(porter2_js.read_text(encoding="utf-8"), "porter2"))
     produced = set(written)
     for folder in ("t", "d", "x", "w"):
         if (root / folder).is_dir():
@@ -251,22 +252,4 @@ def _write_share(root, files, part, parts):
     for position in range(part, len(files), parts):
         relative, text = files[position]
         files[position] = None  # this process's copy: the text's data is not needed again
-        _write_if_changed(root / relative, (text() if callable(text) else text).encode("utf-8"))
-
-
-def _write_if_changed(path, data):
-    try:
-        stream = open(path, "r+b")
-    except OSError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        return
-    with stream:
-        if os.fstat(stream.fileno()).st_size == len(data) and stream.read() == data:
-            return
-        # Overwritten, then cut to length: opening to write first truncates to nothing, and ext4 then
-        # flushes the file when it is closed (auto_da_alloc), several times slower (docs/search.md),
-        # and after an edit nearly every term shard changes (each score depends on every article).
-        stream.seek(0)
-        stream.write(data)
-        stream.truncate()
+        write_if_changed(root / relative, (text() if callable(text) else text).encode("utf-8"))

@@ -6,7 +6,7 @@ from bisect import bisect_right
 from collections import namedtuple
 
 from . import lunr_compat
-from .analysis import FIELDS, PREFIX_FIELDS, WORD_FIELDS
+from .analysis import FIELDS, PREFIX_FIELDS, TERM_MAX, WORD_FIELDS
 from .documents import count_terms
 
 # The metadata of every posting, and the posting of a field a term does not
@@ -257,7 +257,9 @@ def prefix_clauses(groups, firsts, rule, vocabulary, postings_of, documents_of):
     the same expansion}); ``groups`` hold (term, term number) pairs.
 
     Candidates are the words of the index (a query's last word is usually a
-    whole word), each in every shard its prefix range covers. A word's
+    whole word), each in every shard its prefix range covers; not the
+    whole-title terms (a query's last word holds no space, and their
+    expansions hold only title terms, in no prefix field). A word's
     expansion in a shard is the run of the shard's terms starting with it
     (terms are in JavaScript order, so the run is contiguous), exactly the
     terms lunr's wildcard query finds in that shard's token set. Words with
@@ -272,10 +274,16 @@ def prefix_clauses(groups, firsts, rule, vocabulary, postings_of, documents_of):
     for number, group in enumerate(groups):
         terms = [term for term, _ in group]
         first = terms[0]
-        # Words of earlier shards whose prefix range reaches into this one.
-        candidates = [(first[:length], 0) for length in range(rule.min_length, len(first))
+        # Words of earlier shards whose prefix range reaches into this one: prefixes of its
+        # first term, up to that term's first space and at most TERM_MAX characters long (as
+        # every word is): a few dozen slices, however long the term (each prefix of a
+        # million-character term was a copy and a hash: minutes).
+        space = first.find(" ")
+        reach = min(len(first) - 1, TERM_MAX, len(first) if space < 0 else space)
+        candidates = [(first[:length], 0) for length in range(rule.min_length, reach + 1)
                       if first[:length] in vocabulary]
-        candidates += [(term, position) for position, term in enumerate(terms) if len(term) >= rule.min_length]
+        candidates += [(term, position) for position, term in enumerate(terms)
+                       if len(term) >= rule.min_length and " " not in term]
         stored = {}  # (start, end) -> the word stored with that expansion
         for word, start in candidates:
             end = start

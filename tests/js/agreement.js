@@ -8,7 +8,8 @@
  *                 "typing": the typos are being typed (a prefix found is not misspelt)
  * stdout: {"searches": {query: {"refs": [...], "mode": "all"|"any"}},
  *          "arrivals": {query: the same, shards searched in reverse order},
- *          "analyze": {text: [terms]}, "shards": {query: [numbers]},
+ *          "analyze": {text: [terms]}, "written": {text: [words as written]},
+ *          "titles": {text: its whole-title term}, "shards": {query: [numbers]},
  *          "words": {word: {ref: score}} (stored results of a common word, else lunr.js's),
  *          "hits": {query: {"clause/shard": {ref: score}}} for each query of "hits",
  *          "typos": {query: {"refs", "mode", "exact": refs as written, "corrections": [{"text", "written", "terms"}]}}}
@@ -22,7 +23,7 @@ const vm = require("vm");
 const ROOT = path.resolve(__dirname, "..", "..");
 const lunr = require(path.join(ROOT, "node_modules", "lunr"));
 const { stem } = require(path.join(ROOT, "node_modules", "porter2"));
-const { Engine, shardFor } = require(path.join(ROOT, "theme", "static", "js", "search-engine.js"));
+const { Engine, shardFor, words } = require(path.join(ROOT, "theme", "static", "js", "search-engine.js"));
 
 const input = JSON.parse(fs.readFileSync(0, "utf8"));
 const searchDir = path.join(input.site, "search");
@@ -47,7 +48,8 @@ const wordShard = (n) => {
   return registry.words[n];
 };
 
-const output = { searches: {}, arrivals: {}, analyze: {}, shards: {}, words: {}, hits: {}, typos: {} };
+const output = { searches: {}, arrivals: {}, analyze: {}, written: {}, titles: {}, shards: {}, words: {}, hits: {},
+  typos: {} };
 for (const query of input.queries || []) {
   const plan = engine.plan(query);
   output.searches[query] = engine.run(plan, shard);
@@ -93,5 +95,7 @@ for (const query of input.typos || []) {
 }
 for (const text of input.texts || []) {
   output.analyze[text] = engine.analyzer.analyze(text);
+  output.written[text] = words(text, registry.manifest.analysis.termMax);
+  output.titles[text] = engine.analyzer.titleTerm(text);
 }
 process.stdout.write(JSON.stringify(output));

@@ -32,13 +32,25 @@
     return INITIALS_RE.test(segment) ? segment.replace(/\./g, "") : segment;
   }
 
+  /* The first max characters (code points, as Python counts them) of text. */
+  function cut(text, max) {
+    if (text.length <= max) return text;
+    var end = 0;
+    for (var count = 0; count < max && end < text.length; count++) {
+      end += text.codePointAt(end) > 0xffff ? 2 : 1;
+    }
+    return text.slice(0, end);
+  }
+
   /* The words of text as {word, parts, acronym}: "e-mail" -> email (parts
-   * e, mail), "U.S." -> us (an acronym, never a stop word), "2,850" -> 2850. */
-  function tokens(text) {
+   * e, mail), "U.S." -> us (an acronym, never a stop word), "2,850" -> 2850.
+   * Each token is cut to termMax characters, and so is its lower case. */
+  function tokens(text, termMax) {
     var normal = String(text).normalize("NFC").replace(/\u2019/g, "'");
     var found = [];
-    (normal.match(TOKEN_RE) || []).forEach(function (token) {
-      var lower = token.toLowerCase();
+    (normal.match(TOKEN_RE) || []).forEach(function (written) {
+      var token = cut(written, termMax);
+      var lower = cut(token.toLowerCase(), termMax);
       var segments = stripPossessive(lower).split(HYPHENS_RE).map(function (segment) {
         return stripPossessive(joined(segment));
       });
@@ -51,13 +63,14 @@
     return found;
   }
 
-  function words(text) {
-    return tokens(text).map(function (token) { return token.word; });
+  function words(text, termMax) {
+    return tokens(text, termMax).map(function (token) { return token.word; });
   }
 
   /* stem: the Porter2 stemmer (npm porter2, as the build's PyPI stemming). */
   function Analyzer(analysis, stem) {
     this.stop = new Set(analysis.stopWords);
+    this.termMax = analysis.termMax;
     this.stemmer = stem;
     this.stems = new Map();
   }
@@ -79,7 +92,7 @@
   Analyzer.prototype.analyze = function (text) {
     var terms = [];
     var self = this;
-    tokens(text).forEach(function (token) {
+    tokens(text, this.termMax).forEach(function (token) {
       [token.word].concat(token.parts).forEach(function (piece) {
         var term = self.term(piece, token.acronym);
         if (term) terms.push(term);
@@ -91,7 +104,7 @@
   /* Per word its term (null for a stop word) and, for the last word, its prefix. */
   Analyzer.prototype.plan = function (text, prefixMin) {
     var self = this;
-    var raw = tokens(text);
+    var raw = tokens(text, this.termMax);
     var planned = [];
     raw.forEach(function (token, position) {
       var last = position === raw.length - 1;
@@ -100,14 +113,20 @@
       var prefix = last && token.word.length >= prefixMin ? self.stem(token.word) : null;
       if (term || prefix) planned.push({ term: term, prefix: prefix, text: token.word });
     });
-    var title = this.analyze(text).join(" ");
-    return { words: planned, title: title || null, phrases: this.phrases(text) };
+    return { words: planned, title: this.titleTerm(text), phrases: this.phrases(text) };
+  };
+
+  /* The whole-title term of text (its terms joined, cut to termMax), null if empty. */
+  Analyzer.prototype.titleTerm = function (text) {
+    return cut(this.analyze(text).join(" "), this.termMax) || null;
   };
 
   /* The word terms of a text in order, stop words left out. */
   Analyzer.prototype.sequence = function (text) {
     var self = this;
-    return tokens(text).map(function (token) { return self.term(token.word, token.acronym); }).filter(Boolean);
+    return tokens(text, this.termMax).map(function (token) {
+      return self.term(token.word, token.acronym);
+    }).filter(Boolean);
   };
 
   /* The phrases of a query: the term sequences of its quoted parts ("..."
@@ -529,7 +548,7 @@
     var re = new RegExp(TOKEN_RE.source, "gu");
     var match;
     while ((match = re.exec(text)) !== null) {
-      var token = tokens(match[0])[0];
+      var token = tokens(match[0], analyzer.termMax)[0];
       var term = token && analyzer.term(token.word, token.acronym);
       if (term) words.push({ term: term, start: match.index, end: match.index + match[0].length });
     }
@@ -578,7 +597,7 @@
         if (phrases[next].start === match.index) spans.push(phrases[next]);
         continue;
       }
-      var token = tokens(match[0])[0];
+      var token = tokens(match[0], analyzer.termMax)[0];
       if (!token) continue;
       if (hit(token)) {
         spans.push({ start: match.index, end: match.index + match[0].length });
@@ -586,7 +605,7 @@
         // A part of a compound: "mobile-to-satellite" marks "satellite".
         var offset = match.index;
         match[0].split(HYPHENS_RE).forEach(function (segment) {
-          var piece = tokens(segment)[0];
+          var piece = tokens(segment, analyzer.termMax)[0];
           if (piece && hit(piece)) spans.push({ start: offset, end: offset + segment.length });
           offset += segment.length + 1;
         });
