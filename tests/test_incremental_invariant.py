@@ -222,6 +222,7 @@ def test_an_edit_saved_during_a_build_then_undone_is_not_published(site):
     path, trigger = site.article(4), site.root / "edit-during-next-build"
     # After fast_build digested the inputs, before Pelican reads them: a user saving the file.
     _plugin(site, "edit_during_build", f"""
+        import os
         from pathlib import Path
         from pelican import signals
 
@@ -229,7 +230,11 @@ def test_an_edit_saved_during_a_build_then_undone_is_not_published(site):
             trigger, path = Path({str(trigger)!r}), Path({str(path)!r})
             if trigger.exists():
                 trigger.unlink()
-                path.write_text(path.read_text().replace("filed at dusk", "EDITED DURING BUILD"))
+                # Saved as editors save (a new file renamed over the old): the archive checks,
+                # reading it in the background meanwhile, never see it half written.
+                saved = path.with_suffix(".saving")
+                saved.write_text(path.read_text().replace("filed at dusk", "EDITED DURING BUILD"))
+                os.replace(saved, path)
 
         def register():
             signals.article_generator_init.connect(edit)
