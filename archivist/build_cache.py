@@ -40,7 +40,11 @@ def code_rules(*sources, extra=()):
 
 
 def load(path, rules):
-    """The data saved at ``path`` under the same ``rules``; None for anything else."""
+    """The data saved at ``path`` under the same ``rules``; None for anything else.
+
+    A file that cannot be unpickled (cut short by a crash of something that
+    wrote it in place, or by hand) logs one warning and is read as empty.
+    """
     if rules is None:
         return None
     try:
@@ -50,8 +54,8 @@ def load(path, rules):
             return saved["data"]
     except FileNotFoundError:
         pass
-    except Exception as exc:  # noqa: BLE001 - any damage: compute again
-        log.debug("%s: not usable, computed again (%s)", path, exc)
+    except Exception as exc:  # noqa: BLE001 - any damage (a truncated file): compute again
+        log.warning("%s: damaged (%s: %s), read as empty: computed again", path, type(exc).__name__, exc)
     return None
 
 

@@ -14,11 +14,17 @@ traceback from deep inside Pelican.
 """
 
 import collections
+import contextlib
 import copy
+import fnmatch
 import functools
 import importlib.metadata
 import io
+import logging
 import os
+import pickle
+import re
+import sys
 
 from pelican import signals
 from pelican.readers import _filter_discardable_metadata
@@ -351,3 +357,113 @@ def replace_sitemap_format_date(format_date):
     original, sitemap.format_date = sitemap.format_date, format_date
     return original
 
+
+
+# --- Pelican's content cache and its static copies --------------------------------
+
+# The files Pelican's FileDataCacher keeps in CACHE_PATH: one per caching
+# generator class ("ArticlesGenerator") and one per generator's readers
+# ("ArticlesGenerator-Readers"), named by the private ``cache_name`` each
+# generator passes.
+_CONTENT_CACHE_NAME = re.compile(r"\A\w+Generator(-Readers)?\Z")
+
+
+def content_cache_files(settings):
+    """The paths of Pelican's content cache files in CACHE_PATH (those that exist)."""
+    folder = settings["CACHE_PATH"]
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    return sorted(os.path.join(folder, name) for name in names if _CONTENT_CACHE_NAME.match(name))
+
+
+def make_content_cache_safe(warn):
+    """Pelican's content cache written atomically, and loaded as empty when damaged.
+
+    Pelican pickles its cache straight into the file (a build killed while
+    it writes leaves it truncated) and, loading it, catches OSError and
+    PickleError only: a truncated file raises EOFError ("Ran out of input")
+    and every later build fails until the file is deleted by hand. The
+    class's ``save_cache`` becomes a write to a temporary file renamed over
+    the cache; its ``__init__`` deletes a cache it cannot load, calls
+    ``warn(path, error)`` and starts from an empty one. Applied once.
+    """
+    from pelican.cache import FileDataCacher
+
+    if getattr(FileDataCacher, "_archivist_safe", False):
+        return
+    load, FileDataCacher._archivist_safe = FileDataCacher.__init__, True
+
+    def init(self, settings, cache_name, caching_policy, load_policy):
+        try:
+            load(self, settings, cache_name, caching_policy, load_policy)
+        except Exception as exc:  # noqa: BLE001 - any damage: an empty cache
+            path = os.path.join(settings["CACHE_PATH"], cache_name)
+            warn(path, exc)
+            with contextlib.suppress(OSError):
+                os.remove(path)
+            load(self, settings, cache_name, caching_policy, load_policy)
+
+    def save_cache(self):
+        if not self._cache_data_policy:
+            return
+        path = os.path.abspath(self._cache_path)
+        temporary = f"{path}.tmp{os.getpid()}"
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with self._cache_open(temporary, "wb") as stream:
+                pickle.dump(self._cache, stream)
+            os.replace(temporary, path)
+        except (OSError, pickle.PicklingError, TypeError) as err:
+            with contextlib.suppress(OSError):
+                os.remove(temporary)
+            logging.getLogger("pelican.cache").warning("Could not save cache %s\n ... %s", path, err)
+
+    FileDataCacher.__init__ = init
+    FileDataCacher.save_cache = save_cache
+
+
+def theme_static_outputs(settings):
+    """The output files (relative paths) Pelican's static generator copies from the theme.
+
+    Mirrors ``StaticGenerator._copy_paths`` (with ``final_path`` ".", as
+    Pelican calls it for THEME_STATIC_PATHS) and ``pelican.utils.copy``:
+    a file lands in THEME_STATIC_DIR under its name, a folder's files under
+    their path inside it, names matching IGNORE_FILES left out. Pelican
+    copies and never deletes: these are what a clean build would hold.
+    """
+    ignores = settings.get("IGNORE_FILES") or []
+    target = settings.get("THEME_STATIC_DIR", "theme")
+    ignored = lambda name: any(fnmatch.fnmatch(name, pattern) for pattern in ignores)  # noqa: E731
+    found = []
+    for path in settings.get("THEME_STATIC_PATHS", ["static"]):
+        source = os.path.abspath(os.path.join(settings["THEME"], path))
+        if ignored(os.path.basename(os.path.join(settings["THEME"], path))):
+            continue
+        if os.path.isfile(source):
+            found.append(os.path.normpath(os.path.join(target, os.path.basename(path))))
+        elif os.path.isdir(source):
+            for folder, subdirs, files in os.walk(source, followlinks=True):
+                subdirs[:] = [name for name in subdirs if not ignored(name)]
+                inside = os.path.relpath(folder, source)
+                found.extend(os.path.normpath(os.path.join(target, inside, name)) for name in files if not ignored(name))
+    return sorted(set(found))
+
+
+def static_outputs(context):
+    """The output files (relative paths) of the static files Pelican copies from the content."""
+    return sorted({item.save_as for item in context.get("staticfiles", ()) if getattr(item, "save_as", None)})
+
+
+def exit_on_interrupt(run, message):
+    """Run Pelican's ``run``; Ctrl-C prints ``message`` and exits 130.
+
+    Pelican's command line catches KeyboardInterrupt, logs a warning and
+    exits 0: an interrupted ``make site`` looked successful.
+    """
+    try:
+        return run()
+    except KeyboardInterrupt:
+        sys.stderr.write(message + "\n")
+        raise SystemExit(130) from None

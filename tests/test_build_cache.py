@@ -26,12 +26,15 @@ def test_rules_follow_the_code_and_an_unreadable_source_caches_nothing(tmp_path)
     assert not (tmp_path / "none.pickle").exists()
 
 
-def test_a_damaged_file_loads_as_nothing(tmp_path):
+def test_a_damaged_file_loads_as_nothing_with_one_warning(tmp_path, caplog):
     path = tmp_path / "results.pickle"
     rules = build_cache.code_rules(build_cache.__file__)
     for damage in (b"", b"not a pickle", b"\x80\x04K\x01."):  # the last: a pickled 1, not a dict
         path.write_bytes(damage)
+        caplog.clear()
         assert build_cache.load(path, rules) is None
+        assert len(caplog.messages) == (0 if damage.endswith(b".") else 1)
+        assert damage or "Ran out of input" in caplog.messages[0]  # a file cut short by a crash
 
 
 def test_a_cache_folder_given_through_a_folder_not_yet_made_is_made(tmp_path):

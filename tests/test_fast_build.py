@@ -275,17 +275,18 @@ def test_manifest_round_trip_and_stale_files(tmp_path):
             stat.st_size, stat.st_mtime_ns)
     saved_at = tmp_path / "cache" / "m.pickle"
     saved = manifest.Manifest(b"fingerprint", records, {"kept.html": (b"key", ("kept.html",))},
-                                 {"content/a.md": (b"values", b"body")})
+                                 {"content/a.md": (b"values", b"body")}, frozenset({"theme/site.css"}))
     manifest.save_manifest(str(saved_at), saved)
     assert manifest.load_manifest(str(saved_at)) == saved
     assert manifest.load_manifest(str(tmp_path / "missing.pickle")) == manifest.NO_MANIFEST
 
+    # A generated file no source produces goes even when changed by hand: a clean build lacks it.
     edited.write_text("changed by hand since")
     current = {"kept.html": records["kept.html"]}
-    removed = manifest.remove_stale(str(output), records, current)
-    assert removed == ["old/deep/gone.html"]
+    removed = manifest.remove_stale(str(output), {*records, "never-written.html", "../outside.html"}, current)
+    assert removed == ["edited.html", "old/deep/gone.html"]
     assert not (output / "old").exists()  # empty folders go too
-    assert kept.exists() and edited.read_text() == "changed by hand since"
+    assert kept.exists()
 
 
 # --- Real builds of a tiny archive ------------------------------------------
@@ -667,3 +668,49 @@ def test_deleting_the_output_folder_is_never_skipped(archive, tmp_path):
     result = build_site(output, content=content, CACHE_PATH=str(cache), PLUGINS=WITH, DELETE_OUTPUT_DIRECTORY=True, **EVERY_TAG)
     assert not _up_to_date(result)
     assert (output / "index.html").exists()
+
+
+def test_functions_are_digested_by_their_code_not_their_name():
+    def newest_first(article):
+        return (-article.date.timestamp(), article.slug)
+
+    first = digests.Digester(lenient=True).digest({"ARTICLE_ORDER_BY": newest_first})
+
+    def newest_first(article):  # noqa: F811 - the same name, another body
+        return (article.date.timestamp(), article.slug)
+
+    assert digests.Digester(lenient=True).digest({"ARTICLE_ORDER_BY": newest_first}) != first
+
+    def scaled(factor):
+        return lambda value: value * factor
+
+    assert digests.Digester().digest(scaled(2)) == digests.Digester().digest(scaled(2))
+    assert digests.Digester().digest(scaled(2)) != digests.Digester().digest(scaled(3))
+
+
+def test_the_output_lock_names_its_holder_and_is_taken_over_when_the_holder_died(tmp_path):
+    from fast_build import lock
+
+    output = str(tmp_path / "output")
+    held = lock.OutputLock(output).acquire()
+    with pytest.raises(lock.OutputLocked, match=rf"another build \(pid {os.getpid()}\) is writing .*output/; "
+                                                 "wait for it or remove the stale lock"):
+        lock.OutputLock(output).acquire()
+    held.release()
+    assert not os.path.exists(lock.lock_path(output))
+    # A lock file left by a killed build: its pid is gone, nothing holds it.
+    Path(lock.lock_path(output)).write_text("999999999\n")
+    lock.OutputLock(output).acquire().release()
+
+
+def test_the_journal_keeps_what_unfinished_builds_wrote(tmp_path):
+    from fast_build.journal import Journal
+
+    journal = Journal(str(tmp_path / "cache" / "journal.txt"))
+    journal.note("a.html", "tags/x/index.html")
+    journal.close()  # killed here
+    again = Journal(journal.path)
+    assert again.unfinished() == {"a.html", "tags/x/index.html"}
+    again.note("b.html")
+    again.finish()
+    assert Journal(journal.path).unfinished() == set()

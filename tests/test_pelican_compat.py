@@ -71,3 +71,39 @@ def test_a_build_with_another_version_stops_with_one_line(package, tmp_path):
     )
     assert "Traceback" not in result.stdout + result.stderr
     assert not output.exists() or not any(output.iterdir()), "nothing may be written"
+
+
+def test_theme_static_outputs_are_the_files_pelican_copies(tmp_path):
+    from pelican.utils import copy
+
+    theme = tmp_path / "theme"
+    for name in ("static/css/site.css", "static/js/a.js", "static/.hidden", "static/.git/x", "extra/robots.txt"):
+        (theme / name).parent.mkdir(parents=True, exist_ok=True)
+        (theme / name).write_text(name)
+    settings = {"THEME": str(theme), "THEME_STATIC_DIR": "theme", "IGNORE_FILES": [".*"],
+                "THEME_STATIC_PATHS": ["static", "extra/robots.txt"]}
+    output = tmp_path / "output"
+    for path in settings["THEME_STATIC_PATHS"]:  # as StaticGenerator._copy_paths calls it
+        source = theme / path
+        copy(str(source), str(output / "theme" / (source.name if source.is_file() else ".")), [".*"])
+    copied = sorted(str(p.relative_to(output)) for p in output.rglob("*") if p.is_file())
+    assert pelican_compat.theme_static_outputs(settings) == copied == [
+        "theme/css/site.css", "theme/js/a.js", "theme/robots.txt"]
+
+
+def test_pelican_s_content_cache_is_saved_atomically_and_a_damaged_one_is_read_as_empty(tmp_path):
+    from pelican.cache import FileDataCacher
+
+    warned = []
+    pelican_compat.make_content_cache_safe(lambda path, error: warned.append((path, type(error).__name__)))
+    settings = {"CACHE_PATH": str(tmp_path), "GZIP_CACHE": False}
+    cache = FileDataCacher(settings, "ArticlesGenerator-Readers", True, True)
+    cache.cache_data("a.md", "reading")
+    cache.save_cache()
+    assert FileDataCacher(settings, "ArticlesGenerator-Readers", True, True).get_cached_data("a.md") == "reading"
+    assert [p.name for p in tmp_path.iterdir()] == ["ArticlesGenerator-Readers"]  # no temporary file left
+    assert pelican_compat.content_cache_files(settings) == [str(tmp_path / "ArticlesGenerator-Readers")]
+
+    (tmp_path / "ArticlesGenerator-Readers").write_bytes(b"")  # killed while Pelican wrote it
+    assert FileDataCacher(settings, "ArticlesGenerator-Readers", True, True).get_cached_data("a.md") is None
+    assert warned == [(str(tmp_path / "ArticlesGenerator-Readers"), "EOFError")]

@@ -23,7 +23,7 @@ from archivist import pelican_compat
 
 # Bump when the digest rules or the layout of what is kept between builds
 # (manifest, stamp) change: what an earlier format kept is then not used.
-FORMAT = 7
+FORMAT = 8
 # Content attributes that are not page inputs of their own.
 _SKIPPED_ATTRIBUTES = frozenset({"settings", "metadata", *pelican_compat.CONTENT_PRIVATE_ATTRIBUTES})
 _ADDRESS_RE = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -118,7 +118,9 @@ class Digester:
         if isinstance(value, Paginator):
             return hash_parts("paginator", value.name, value.count, value.num_pages, value.per_page, value.orphans,
                          *(getattr(i, "source_path", repr(i)) for i in value.object_list))
-        if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type, types.ModuleType)):
+        if isinstance(value, types.FunctionType):
+            return self.function(value, depth)
+        if isinstance(value, (types.BuiltinFunctionType, type, types.ModuleType)):
             return hash_parts("code", getattr(value, "__module__", None), getattr(value, "__qualname__", value.__name__))
         if isinstance(value, jinja2.Undefined) or value is jinja2.utils.missing:
             return hash_parts("undefined")
@@ -129,6 +131,27 @@ class Digester:
         if self.lenient:
             return hash_parts(type(value).__qualname__, _ADDRESS_RE.sub("", repr(value)))
         raise Unknown(f"{type(value).__module__}.{type(value).__qualname__}")
+
+    def function(self, function, depth=0):
+        """A function by what it does: its code (bytecode, constants, names), defaults and closure.
+
+        By module and name alone, a changed body of a function in the
+        settings (a sort key) built nothing again. What it reads from its
+        module's globals is not followed.
+        """
+        cells = []
+        for cell in function.__closure__ or ():
+            try:
+                cells.append(self.digest(cell.cell_contents, depth))
+            except (Unknown, ValueError):  # ValueError: an empty cell
+                cells.append(type(getattr(cell, "cell_contents", None)).__qualname__)
+        defaults = [function.__defaults__ or (), function.__kwdefaults__ or {}]
+        try:
+            defaults = self.digest(defaults, depth)
+        except Unknown:
+            defaults = repr(type(defaults))
+        return hash_parts("function", function.__module__, function.__qualname__, code_digest(function.__code__),
+                          defaults, *cells)
 
     def content_own(self, content):
         """An article or page alone: source, HTML, metadata, attributes (references by path)."""
@@ -261,6 +284,14 @@ class Digester:
     def kept_sources(self, sources):
         """Is ``sources`` a set this digester keeps for the build (an article's, a long list's)?"""
         return self._kept_sources.get(id(sources)) is sources
+
+
+def code_digest(code):
+    """A code object's bytecode, constants (nested functions' code too), names and arguments."""
+    constants = tuple(code_digest(item) if isinstance(item, types.CodeType) else (type(item).__name__, repr(item))
+                      for item in code.co_consts)
+    return hash_parts("code", code.co_code, constants, code.co_names, code.co_varnames, code.co_freevars,
+                      code.co_cellvars, code.co_argcount, code.co_kwonlyargcount, code.co_flags)
 
 
 def _pointed_to(content):

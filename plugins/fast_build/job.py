@@ -12,7 +12,7 @@ import logging
 
 from archivist import pelican_compat
 
-from . import collector, reading, recording, uptodate, writer
+from . import collector, reading, recording, run, writer
 from .digests import site_fingerprint
 from .options import merge_settings
 from .state import BuildState
@@ -66,9 +66,9 @@ def start(pelican):
     # Never skipped: a build asked to start from an empty output folder, and
     # one that dates articles by file times (the digests see bytes only).
     settings = pelican.settings
-    if (_job is not None and options["skip_unchanged_builds"] and not settings.get("DELETE_OUTPUT_DIRECTORY")
-            and settings.get("DEFAULT_DATE") != "fs"):
-        uptodate.skip_unchanged_builds(pelican, options, _job)
+    if _job is not None:
+        run.guard_runs(pelican, options, _job, options["skip_unchanged_builds"]
+                       and not settings.get("DELETE_OUTPUT_DIRECTORY") and settings.get("DEFAULT_DATE") != "fs")
 
 
 def track_generator(generator):
@@ -111,6 +111,7 @@ def writer_class(pelican):
     if state is None:
         return None
     state.fingerprint = site_fingerprint(pelican.settings, state.context or {}, state.plugin_modules)
+    state.copies(state.context or {})
     if state.fingerprint != state.last.fingerprint and state.last.pages:
         log.info("fast_build: theme, plugins, settings or metadata changed: rendering every page")
     _job.settle()  # the last manifest, loaded by now

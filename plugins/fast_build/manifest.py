@@ -10,6 +10,8 @@ manifest is an empty one, and every page is rendered.
 import collections
 import os
 
+from pelican.utils import clean_output_dir
+
 from archivist import build_cache
 
 from .digests import FORMAT, hash_parts
@@ -25,11 +27,12 @@ Record = collections.namedtuple("Record", "template names bodies sources shape s
 
 # What the last build left: its site fingerprint, its pages ({output file:
 # Record}), its calls of the writer ({first output file: (call key, output
-# files)}) and the state of each article and page ({source path: (digest of
+# files)}), the state of each article and page ({source path: (digest of
 # its values, digest of its body)}, in source path order: a Record's sources
-# are positions in that order).
-Manifest = collections.namedtuple("Manifest", "fingerprint pages calls contents")
-NO_MANIFEST = Manifest(None, {}, {}, {})
+# are positions in that order) and the files Pelican copied (theme and
+# content static files: a frozenset of output files).
+Manifest = collections.namedtuple("Manifest", "fingerprint pages calls contents copied")
+NO_MANIFEST = Manifest(None, {}, {}, {}, frozenset())
 
 # What is kept between builds is trusted only under the same FORMAT.
 RULES = ("fast_build", FORMAT)
@@ -52,7 +55,7 @@ def load_manifest(path):
     data = build_cache.load(path, RULES)
     try:
         return Manifest(data["fingerprint"], {page: Record(*record) for page, record in data["pages"].items()},
-                        dict(data["calls"]), dict(data["contents"]))
+                        dict(data["calls"]), dict(data["contents"]), frozenset(data["copied"]))
     except (KeyError, TypeError, AttributeError, ValueError):
         return NO_MANIFEST
 
@@ -61,7 +64,7 @@ def save_manifest(path, manifest):
     build_cache.save(path, RULES, {
         "fingerprint": manifest.fingerprint,
         "pages": {page: tuple(record) for page, record in sorted(manifest.pages.items())},
-        "calls": manifest.calls, "contents": manifest.contents,
+        "calls": manifest.calls, "contents": manifest.contents, "copied": sorted(manifest.copied),
     })
 
 
@@ -75,15 +78,41 @@ def file_matches(path, record):
 
 
 def remove_stale(output_path, previous, current):
-    """Delete files of ``previous`` not in ``current`` (unless changed since); return them."""
+    """Delete the files of ``previous`` (output files a build wrote) not in ``current``; return them.
+
+    ``previous`` is what the last finished build wrote and what builds since
+    (failed or killed) noted in the journal; ``current`` is everything this
+    build wrote or left in place. A generated file no source produces any
+    more goes, even if changed by hand: a clean build would not hold it.
+    """
     removed = []
+    root = os.path.realpath(output_path)
     for page in sorted(set(previous) - set(current)):
         path = os.path.join(output_path, page)
-        if file_matches(path, previous[page]):
-            os.remove(path)
-            removed.append(page)
-            folder = os.path.dirname(path)
-            while os.path.realpath(folder) != os.path.realpath(output_path) and not os.listdir(folder):
-                os.rmdir(folder)
-                folder = os.path.dirname(folder)
+        if not os.path.realpath(path).startswith(root + os.sep) or not os.path.isfile(path):
+            continue
+        os.remove(path)
+        removed.append(page)
+        folder = os.path.dirname(path)
+        while os.path.realpath(folder) != root and not os.listdir(folder):
+            os.rmdir(folder)
+            folder = os.path.dirname(folder)
     return removed
+
+
+def clear_output(settings):
+    """Empty the output folder as Pelican's DELETE_OUTPUT_DIRECTORY does (keeping OUTPUT_RETENTION).
+
+    For a build with no manifest (the first, or after the cache was deleted
+    or damaged): what the folder holds cannot be told apart from what the
+    sources produce, and a clean build starts from an empty folder. Refused
+    (False) when the folder holds the content, the theme or the cache.
+    """
+    output = os.path.realpath(settings["OUTPUT_PATH"])
+    if not os.path.isdir(output) or not os.listdir(output):
+        return True
+    for inside in (settings["PATH"], settings["THEME"], settings["CACHE_PATH"], os.curdir):
+        if os.path.commonpath([output, os.path.realpath(inside)]) == output:
+            return False
+    clean_output_dir(output, settings.get("OUTPUT_RETENTION", []))
+    return True

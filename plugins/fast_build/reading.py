@@ -14,6 +14,7 @@ are read in the build process).
 import logging
 import multiprocessing
 import os
+import sys
 
 from archivist import background, pelican_compat
 
@@ -26,6 +27,8 @@ _worker_readers = None
 def _start_worker(readers):
     global _worker_readers
     _worker_readers = readers
+    # Readers that refuse a file print their one line to the original stream: the build prints it.
+    sys.__stderr__ = open(os.devnull, "w")  # noqa: SIM115 - for the worker's life
 
 
 def _read_in_worker(path):
@@ -35,7 +38,7 @@ def _read_in_worker(path):
     root.handlers[:] = [noticed]  # the worker prints nothing: the build re-reads and reports
     try:
         result = pelican_compat.read_as_cached(_worker_readers, path)
-    except Exception:  # noqa: BLE001 - reported by the build process when it reads the file again
+    except (Exception, SystemExit):  # noqa: BLE001 - reported by the build process when it reads the file again
         return path, None
     return path, None if noticed.seen else result
 

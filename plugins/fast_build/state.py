@@ -17,7 +17,11 @@ import jinja2
 from pelican.contents import Content
 
 from .digests import Digester, Unknown, body_digest, hash_joined, holds_any, plain_parts
-from .manifest import Manifest, Record, file_matches, load_manifest, manifest_path, remove_stale, save_manifest
+from archivist import pelican_compat
+
+from .journal import Journal
+from .manifest import (NO_MANIFEST, Manifest, Record, clear_output, file_matches, load_manifest, manifest_path,
+                       output_cache_path, remove_stale, save_manifest)
 from .recording import Recorder
 
 log = logging.getLogger(__name__)
@@ -68,6 +72,13 @@ class BuildState:
         self.output_path = settings["OUTPUT_PATH"]
         self.manifest = manifest_path(settings, options)
         self.last = load_manifest(self.manifest)
+        self.journal = Journal(output_cache_path(settings, "fast_build-journal.txt"))
+        # What builds since the last finished one (failed or killed) may have written.
+        self.unfinished = self.journal.unfinished()
+        if self.last is NO_MANIFEST and options["delete_stale"] and not clear_output(settings):
+            log.warning("fast_build: no manifest of %s, and it holds the content, theme or cache folder: "
+                        "files no source produces any more are not deleted", self.output_path)
+        self.copied = frozenset()  # output files Pelican copies (theme and content static files)
         self.fingerprint = None
         self.context = None
         self.plugin_modules = list(plugin_modules)
@@ -270,6 +281,7 @@ class BuildState:
         finally:
             recorder.stop()
         self.rendered += 1
+        self.journal.note(page)
         sources, shape = self.describe(names, localcontext, call, template)
         self.pending[path] = (page, template.name, self._one(names), bodies, sources, shape)
         return output
@@ -277,16 +289,30 @@ class BuildState:
     def end_call(self, call):
         self.calls[call.name] = (call.key, tuple(call.pages))
 
+    def copies(self, context):
+        """get_writer, before Pelican copies anything: the theme's and the content's static files."""
+        self.copied = frozenset(pelican_compat.theme_static_outputs(self.settings)
+                                + pelican_compat.static_outputs(context))
+        self.journal.note(*sorted(self.copied))
+
     def written(self, path):
         """content_written: remember the file's size and time once it is on disk."""
         entry = self.pending.pop(path, None)
         if entry is None:
+            if path not in self.skipped:
+                self.produced(os.path.relpath(path, self.output_path))
             return
         stat = os.stat(path)
         self.current[entry[0]] = Record(*entry[1:], stat.st_size, stat.st_mtime_ns)
 
+    def producing(self, page):
+        """A file about to be written outside templates (a feed): noted in the journal."""
+        self.journal.note(page)
+
     def produced(self, page):
         """A file written outside templates (a feed): kept out of the stale files, never reused."""
+        if page in self.current and self.current[page].template is not None:
+            return
         stat = os.stat(os.path.join(self.output_path, page))
         self.current[page] = Record(None, frozenset(), (), b"", None, stat.st_size, stat.st_mtime_ns)
 
@@ -294,8 +320,13 @@ class BuildState:
         """Delete stale files, save the manifest; return (rendered, left alone, removed)."""
         removed = []
         if self.options["delete_stale"]:
-            removed = remove_stale(self.output_path, self.last.pages, self.current)
+            previous = {*self.last.pages, *self.last.copied, *self.unfinished}
+            removed = remove_stale(self.output_path, previous, {*self.current, *self.copied})
         if self.fingerprint is not None:
-            save_manifest(self.manifest, Manifest(self.fingerprint, self.current, self.calls, self.contents or {}))
+            save_manifest(self.manifest, Manifest(self.fingerprint, self.current, self.calls, self.contents or {},
+                                                  self.copied))
+            self.journal.finish()  # the manifest names everything now
+        else:
+            self.journal.close()
         return self.rendered, len(self.skipped) + self.kept, removed
 

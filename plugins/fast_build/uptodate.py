@@ -1,4 +1,4 @@
-"""Up-to-date builds: a build whose inputs did not change is skipped.
+"""Up-to-date builds: a build whose inputs did not change is skipped (``run`` decides).
 
 A build with no change still costs Pelican's whole cached pass (reading the
 cache, every generator, every page context). When the inputs are the same
@@ -13,9 +13,7 @@ import logging
 import os
 import sys
 
-from pelican.log import console
-
-from archivist import build_cache, pelican_compat
+from archivist import build_cache
 
 from .digests import FORMAT, code_folders, hash_parts, settings_digest
 from .manifest import RULES, output_cache_path
@@ -177,41 +175,20 @@ def save_stamp(path, inputs, outputs):
     build_cache.save(path, RULES, {"inputs": inputs, "outputs": outputs})
 
 
-def skip_unchanged_builds(pelican, options, job):
-    """Wrap ``pelican.run``: skip the build when it is up to date, stamp it when it succeeds.
+def up_to_date(settings, inputs):
+    """Is the output folder as the last successful build left it, from the same ``inputs`` digest?"""
+    old_inputs, old_outputs = load_stamp(stamp_path(settings))
+    return old_inputs == inputs and old_outputs == output_listing(settings["OUTPUT_PATH"])
 
-    A build is stamped only if it logged no warning or error, so that a
-    problem is reported again on the next run rather than hidden by a skip,
-    and only if its inputs did not change while it ran. While it runs,
-    ``job.file_stamps`` holds the MD5 of each input file taken here (with
-    CHECK_MODIFIED_METHOD = "md5"), for Pelican's content cache to reuse.
-    """
-    settings = pelican.settings
-    plugin_modules = list(getattr(pelican, "plugins", []))
 
-    def run_unless_up_to_date(run):
-        path = stamp_path(settings)
-        digest_of_settings = settings_digest(settings)
-        listed = inputs_listing(settings, plugin_modules, options)  # before the bytes: a later edit shows
-        digests = {}
-        before = inputs_digest(settings, plugin_modules, options, digest_of_settings, digests)
-        old_inputs, old_outputs = load_stamp(path)
-        if old_inputs == before and old_outputs == output_listing(settings["OUTPUT_PATH"]):
-            # Printed like Pelican's own "Done: ..." line, which a skipped run never reaches.
-            console.print(f"Done: nothing changed since the last build, {settings['OUTPUT_PATH']} is up to date.")
-            return
-        if os.path.exists(path):
-            os.remove(path)
-        noticed = Noticed()
-        logging.getLogger().addHandler(noticed)
-        if settings.get("CHECK_MODIFIED_METHOD") == "md5":
-            job.file_stamps = digests
-        try:
-            run()
-        finally:
-            job.file_stamps = None
-            logging.getLogger().removeHandler(noticed)
-        if not noticed.seen and inputs_listing(settings, plugin_modules, options) == listed:
-            save_stamp(path, before, output_listing(settings["OUTPUT_PATH"]))
+def forget_stamp(settings):
+    """A build is starting: until it succeeds, the output folder is not up to date."""
+    try:
+        os.remove(stamp_path(settings))
+    except FileNotFoundError:
+        pass
 
-    pelican_compat.wrap_run(pelican, run_unless_up_to_date)
+
+def stamp(settings, inputs):
+    """The build succeeded: its inputs digest and the output folder it left."""
+    save_stamp(stamp_path(settings), inputs, output_listing(settings["OUTPUT_PATH"]))

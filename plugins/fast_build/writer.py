@@ -50,6 +50,8 @@ class FastWriter(pelican_compat.WriterLeavingFiles):
         return None
 
     def write_feed(self, elements, context, path=None, *args, **kwargs):
+        if self.state is not None and path:
+            self.state.producing(path)
         feed = super().write_feed(elements, context, path, *args, **kwargs)
         if self.state is not None and path:
             self.state.produced(path)

@@ -115,15 +115,18 @@ def _bounded(reader_class):
         shown = checks.display_path(source_path)
         try:
             data = frontmatter.read_source(source_path, checks.options(self.settings)["max_bytes"])
-            match = frontmatter.HEADER_RE.match(data.decode("utf-8-sig", errors="replace"))
-            if match:
-                frontmatter.refuse_anchors(match.group("yaml"), shown, match.group("lead").count("\n") + 2)
+            text = data.decode("utf-8-sig", errors="replace")
+            if frontmatter.HEADER_RE.match(text):
+                # Anchors and invalid YAML stop here with one line, before pelican-yaml-metadata
+                # logs its parser's traceback (some 280 lines) for the same file.
+                frontmatter.parse(text, shown)
         except FrontMatterError as exc:
-            # One line on the original stream; Pelican then logs that it could not read the file.
+            # One line on the original stream, and the build stops: raised to Pelican, the error
+            # came back with its traceback (--fatal errors).
             stream = sys.__stderr__ or sys.stderr
             stream.write(f"{shown}:{exc.line or 1}: error: {exc.message}\n")
             stream.flush()
-            raise
+            raise SystemExit(1) from None
         return reader_class.read(self, source_path)
 
     return type(reader_class.__name__, (reader_class,), {"read": read, "_bounded": True,
