@@ -25,7 +25,8 @@ def test_the_lighthouse_bench_finds_one_page_of_each_kind_and_marks_scores_below
     from bench import lighthouse
 
     pages = lighthouse.pages_of(site)
-    assert {"home", "article", "topic", "tag", "year", "month", "search", "updates", "about"} <= pages.keys()
+    # No tag of the five seed articles reaches TAG_MIN_ARTICLES, so the seed site has no tag page.
+    assert {"home", "article", "topic", "year", "month", "search", "updates", "about"} <= pages.keys()
     assert all((site / path).is_file() for path in pages.values())
     assert pages["month"].endswith("/index.html") and pages["article"].count("/") == 2
     row = {"kind": "search", "path": "search.html?q=x", "performance": 94, "accessibility": 100,

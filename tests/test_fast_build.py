@@ -550,10 +550,11 @@ def test_without_gc_freeze_a_build_leaves_the_collector_alone(tmp_path, monkeypa
 
 def test_compiled_templates_are_kept_only_with_template_cache(archive, tmp_path):
     content, _paths = archive
-    build_site(tmp_path / "output", content=content, CACHE_PATH=str(tmp_path / "cache"), PLUGINS=WITH)
+    build_site(tmp_path / "output", content=content, CACHE_PATH=str(tmp_path / "cache"), PLUGINS=WITH,
+               **EVERY_TAG)
     assert list((tmp_path / "cache" / "jinja").iterdir())
     build_site(tmp_path / "plain", content=content, CACHE_PATH=str(tmp_path / "plain-cache"), PLUGINS=WITH,
-               FAST_BUILD={"template_cache": False})
+               FAST_BUILD={"template_cache": False}, **EVERY_TAG)
     assert not (tmp_path / "plain-cache" / "jinja").exists()
     _assert_same_as_clean_build(content, tmp_path / "plain", tmp_path, "no-template-cache")
 

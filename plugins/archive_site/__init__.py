@@ -109,7 +109,7 @@ def enrich_articles(generator):
         article.prev_article = by_slug.get(older)
         article.next_article = by_slug.get(newer)
         article.related_articles = [by_slug[slug] for slug in related[item["slug"]]]
-        article.standfirst = core.standfirst(article.metadata.get("summary"), article._content)
+        article.standfirst = core.standfirst(article.metadata.get("summary"), pelican_compat.body_html(article))
 
     topics = generator.settings.get("ARCHIVE_TOPICS", {})
     categories = {category.name: (category, len(items)) for category, items in generator.categories}
