@@ -8,6 +8,8 @@ splitter's "full name first, surname later" cue.
 
 import re
 
+from stemming import porter2
+
 STOPWORDS = frozenset(
     """
     a about above after again against all almost also although always am among an and another
@@ -37,14 +39,11 @@ _SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2
 
 
 def stem(word):
-    """A light English suffix stripper: enough to match 'ports' with 'port'."""
+    """The word's Porter2 stem, the search index's rule (one stemmer for the project); a possessive
+    's goes first: 'port's' and 'ports' are both 'port'."""
     if word.endswith("'s") or word.endswith("\u2019s"):
         word = word[:-2]
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+    return porter2.stem(word)
 
 
 def tokens(text):
