@@ -202,10 +202,11 @@ SITEMAP = {"format": "xml", "exclude": [r"^search\.html$", r"^404\.html$"]}
 # A build whose inputs (content, theme, plugins, settings, packages and the
 # files below, which the plugins read) did not change is skipped altogether.
 FAST_BUILD = {
-    "enabled": True,
-    "delete_stale": True,
-    "skip_unchanged_builds": True,
-    "inputs": [str(_REPOSITORY / "archivist"), str(_REPOSITORY / "node_modules" / "lunr" / "lunr.js")],
+    # Files the plugins read that are not content, theme, plugins or settings: the
+    # importer's library and the scripts the search plugin copies into the site.
+    "inputs": [str(_REPOSITORY / "archivist"),
+               str(_REPOSITORY / "node_modules" / "lunr" / "lunr.min.js"),
+               str(_REPOSITORY / "node_modules" / "porter2" / "dist" / "index.js")],
 }
 # plugins/search: term-sharded lunr index in output/search/ (docs/search.md). Its
 # SEARCH setting is unset: the plugin's defaults (plugins/search/settings.py).

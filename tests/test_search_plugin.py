@@ -1,6 +1,7 @@
 """The plugin's Pelican side, in this process: a build waits for its index, and an index of a build
 that failed is waited for when the next build starts (as with pelican --autoreload)."""
 
+import os
 import sys
 
 import lunr
@@ -69,3 +70,14 @@ def test_another_lunr_py_stops_the_build_with_what_to_do(monkeypatch):
     monkeypatch.setattr(lunr, "__VERSION__", "0.9.0")
     with pytest.raises(ArchivistError, match=r"lunr 0\.9\.0 is installed.*install lunr==0\.8\.0"):
         lunr_compat.check_version()
+
+
+def test_the_scripts_the_site_ships_are_inputs_of_the_up_to_date_check():
+    """A new lunr or porter2 from `npm ci` must not let fast_build skip the build as "nothing changed"."""
+    from search.settings import lunr_js_path, porter2_js_path, settings_from
+
+    settings = read_settings(str(ROOT / "pelicanconf.py"))
+    watched = {os.path.realpath(path) for path in settings["FAST_BUILD"]["inputs"]}
+    options = settings_from(settings.get("SEARCH"))
+    for shipped in (lunr_js_path(options), porter2_js_path(options)):
+        assert os.path.realpath(shipped) in watched
