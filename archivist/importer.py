@@ -80,15 +80,20 @@ def fingerprint(body):
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 
-def render_body(paragraphs):
-    """Markdown body: paragraphs separated by blank lines, subheadings as '## '.
+def as_markdown_text(text):
+    """Input text as Markdown that renders to the same text.
 
     The input is text, not markup: a '<' is written as '&lt;' so that a wire's
     ticker code ("<EXCO>") reads as written instead of becoming an HTML tag
     that the build's sanitiser would strip (and `archivist check` refuse).
     """
-    return "\n\n".join(f"## {text}" if p.heading else text
-                         for p, text in ((p, p.text.replace("<", "&lt;")) for p in paragraphs)) + "\n"
+    return text.replace("<", "&lt;")
+
+
+def render_body(paragraphs):
+    """Markdown body: paragraphs separated by blank lines, subheadings as '## '."""
+    return "\n\n".join(f"## {as_markdown_text(p.text)}" if p.heading else as_markdown_text(p.text)
+                         for p in paragraphs) + "\n"
 
 
 def render_article(meta, body):
@@ -213,8 +218,8 @@ def tidy(meta, spellings):
     for key in ("title", "summary", "source", "source_url", "category"):
         if isinstance(meta.get(key), str):
             meta[key] = " ".join(meta[key].split())
-    if isinstance(meta.get("summary"), str):  # rendered as Markdown, like the body: text, not tags
-        meta["summary"] = meta["summary"].replace("<", "&lt;")
+    if isinstance(meta.get("summary"), str):  # rendered as Markdown (FORMATTED_FIELDS), like the body
+        meta["summary"] = as_markdown_text(meta["summary"])
     meta["tags"] = spellings.reuse([tags.normalise(t) for t in meta["tags"] if tags.normalise(t)])
     return meta
 
